@@ -1,0 +1,38 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "PortDoc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "portdoc", targets: ["portdoc"]),
+        .library(name: "PortDocCore", targets: ["PortDocCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure core: catalog, localisation, documents, renderers. No file system, clock or environment.
+        .target(name: "PortDocCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // libxml2 behind one small Swift API that returns diagnostics.
+        .target(name: "XHTMLValidation", dependencies: ["CLibXML2", "PortDocCore"]),
+        // The edges: reading the project, writing Output/ through a staging folder, external linters.
+        .target(name: "PortDocIO", dependencies: ["PortDocCore", "XHTMLValidation"]),
+        .executableTarget(
+            name: "portdoc",
+            dependencies: ["PortDocIO", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(
+            name: "PortDocTests",
+            dependencies: ["PortDocCore", "PortDocIO", "XHTMLValidation"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

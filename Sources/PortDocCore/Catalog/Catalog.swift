@@ -1,0 +1,141 @@
+/// The structure of a port document: no prose, only message keys and data.
+public struct Catalog: Sendable, Equatable {
+    public var path: String
+    public var document: DocumentInfo
+    public var footnotes: [Footnote]
+    public var sections: [Section]
+
+    public init(path: String, document: DocumentInfo, footnotes: [Footnote], sections: [Section]) {
+        self.path = path
+        self.document = document
+        self.footnotes = footnotes
+        self.sections = sections
+    }
+
+    public var tables: [PortTable] { sections.flatMap(\.tables) }
+    public var rows: [PortRow] { tables.flatMap(\.rows) }
+
+    /// Every port number the catalog names, ranges expanded, sorted.
+    public var distinctPorts: [Int] {
+        Set(rows.flatMap { $0.ports.flatMap { Array($0.range) } }).sorted()
+    }
+
+    /// Every text reference in document order (title first), for key checks and message extraction.
+    public var textRefs: [TextRef] {
+        var refs = [document.title] + document.intro + document.notices
+        for section in sections {
+            refs.append(section.heading)
+            for table in section.tables {
+                if let caption = table.caption { refs.append(caption) }
+                for row in table.rows { refs.append(contentsOf: row.description.map(\.text)) }
+            }
+        }
+        refs.append(contentsOf: footnotes.map(\.text))
+        refs.append(contentsOf: document.closing)
+        return refs
+    }
+}
+
+public struct DocumentInfo: Sendable, Equatable {
+    public var id: String
+    public var sourceLocale: String
+    public var title: TextRef
+    public var intro: [TextRef]
+    public var notices: [TextRef]
+    public var closing: [TextRef]
+    public var man: ManInfo
+}
+
+/// Fixed metadata for man pages, so that builds do not depend on the clock.
+public struct ManInfo: Sendable, Equatable {
+    public var name: String
+    public var section: String
+    /// ISO date `YYYY-MM-DD` shown in `.TH`.
+    public var date: String
+    /// The product and version shown as `.TH`'s source (fourth argument).
+    public var source: String
+}
+
+public struct Footnote: Sendable, Equatable {
+    public var id: String
+    public var text: TextRef
+    public var location: SourceLocation
+}
+
+public struct Section: Sendable, Equatable {
+    public var id: String
+    public var heading: TextRef
+    public var tables: [PortTable]
+    public var location: SourceLocation
+}
+
+public struct PortTable: Sendable, Equatable {
+    public var id: String
+    public var caption: TextRef?
+    public var rows: [PortRow]
+    public var location: SourceLocation
+}
+
+public enum Transport: String, Sendable, Equatable, CaseIterable {
+    case tcp, udp
+}
+
+public struct PortRow: Sendable, Equatable {
+    /// The protocol as the source shows it: TCP, UDP, MQTT, HTTPS …
+    public var proto: String
+    /// The transport underneath, for machine use.
+    public var transport: Transport
+    public var ports: [PortSpec]
+    public var description: [DescriptionItem]
+    public var location: SourceLocation
+}
+
+public struct PortSpec: Sendable, Equatable {
+    public var range: ClosedRange<Int>
+    /// A short product label shown after the number, such as "MySQL" (data, not prose).
+    public var label: String?
+    /// This port is the failover for that one (443 for 8883).
+    public var failoverFor: Int?
+    /// The source says the port can be changed.
+    public var configurable: Bool
+    public var location: SourceLocation
+
+    public var isSingle: Bool { range.lowerBound == range.upperBound }
+    /// `2222` or `5228-5230`.
+    public var numberText: String {
+        isSingle ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+    }
+}
+
+public struct DescriptionItem: Sendable, Equatable {
+    public enum Kind: String, Sendable { case line, bullet }
+    public var kind: Kind
+    public var text: TextRef
+}
+
+/// A message key with the data that fills its placeholders and the footnotes it refers to.
+public struct TextRef: Sendable, Equatable {
+    public var key: String
+    public var args: [String: ArgValue]
+    public var footnotes: [String]
+    public var location: SourceLocation
+
+    public init(key: String, args: [String: ArgValue] = [:], footnotes: [String] = [], location: SourceLocation) {
+        self.key = key
+        self.args = args
+        self.footnotes = footnotes
+        self.location = location
+    }
+}
+
+/// Data filled into a placeholder; never translated.
+public enum ArgValue: Sendable, Equatable {
+    case url(String)
+    case host(String)
+
+    public var text: String {
+        switch self {
+        case .url(let s), .host(let s): s
+        }
+    }
+}

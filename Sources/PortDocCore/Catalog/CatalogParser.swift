@@ -1,0 +1,385 @@
+import Yams
+
+/// Reads `Catalog/*.yaml` text into a `Catalog`, reporting every problem with its position.
+public enum CatalogParser {
+    static let idPattern = "lowercase letters, digits and '-', starting with a letter"
+
+    public static func parse(_ text: String, path: String) -> (Catalog?, [Diagnostic]) {
+        var diagnostics = Diagnostics()
+        guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else {
+            return (nil, diagnostics.all)
+        }
+        var walker = YAMLWalker(path: path)
+        let catalog = parseRoot(root, &walker)
+        diagnostics.append(contentsOf: walker.diagnostics.all)
+        if let catalog { diagnostics.append(contentsOf: check(catalog)) }
+        return (diagnostics.hasErrors ? nil : catalog, diagnostics.all)
+    }
+
+    private static func parseRoot(_ root: Node, _ w: inout YAMLWalker) -> Catalog? {
+        guard let fields = w.mapping(root, what: "the catalog", allowed: ["document", "footnotes", "sections"]) else { return nil }
+        let document = w.require(fields, "document", in: root, what: "the catalog").flatMap { parseDocument($0, &w) }
+        let footnotes = fields["footnotes"].map { parseFootnotes($0.value, &w) } ?? []
+        let sections = w.require(fields, "sections", in: root, what: "the catalog").flatMap { node in
+            w.sequence(node, what: "'sections'").map { $0.compactMap { parseSection($0, &w) } }
+        }
+        guard let document, let sections else { return nil }
+        return Catalog(path: w.path, document: document, footnotes: footnotes, sections: sections)
+    }
+
+    private static func parseDocument(_ node: Node, _ w: inout YAMLWalker) -> DocumentInfo? {
+        let what = "'document'"
+        guard let f = w.mapping(node, what: what, allowed: ["id", "source-locale", "title", "intro", "notices", "closing", "man"]) else { return nil }
+        let id = w.require(f, "id", in: node, what: what).flatMap { identifier($0, what: "the document id", &w) }
+        let locale = w.require(f, "source-locale", in: node, what: what).flatMap { n -> String? in
+            guard let s = w.string(n, what: "'source-locale'") else { return nil }
+            if let problem = LocaleTag.problem(with: s) {
+                w.error("'source-locale' \(problem)", at: n, id: "locale.invalid-tag")
+                return nil
+            }
+            return s
+        }
+        let title = w.require(f, "title", in: node, what: what).flatMap { textRef($0, what: "'title'", &w) }
+        let intro = f["intro"].map { textRefs($0.value, what: "'intro'", &w) } ?? []
+        let notices = f["notices"].map { textRefs($0.value, what: "'notices'", &w) } ?? []
+        let closing = f["closing"].map { textRefs($0.value, what: "'closing'", &w) } ?? []
+        let man = w.require(f, "man", in: node, what: what).flatMap { parseMan($0, &w) }
+        guard let id, let locale, let title, let man else { return nil }
+        return DocumentInfo(id: id, sourceLocale: locale, title: title, intro: intro, notices: notices, closing: closing, man: man)
+    }
+
+    private static func parseMan(_ node: Node, _ w: inout YAMLWalker) -> ManInfo? {
+        let what = "'man'"
+        guard let f = w.mapping(node, what: what, allowed: ["name", "section", "date", "source"]) else { return nil }
+        let name = w.require(f, "name", in: node, what: what).flatMap { identifier($0, what: "the man page name", &w) }
+        let section = w.require(f, "section", in: node, what: what).flatMap { n -> String? in
+            guard let s = w.string(n, what: "'section'") else { return nil }
+            guard let first = s.first, ("1"..."9").contains(first), s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                w.error("'section' must be a man section such as 7 or 3p, found '\(s)'", at: n, id: "catalog.man-section")
+                return nil
+            }
+            return s
+        }
+        let date = w.require(f, "date", in: node, what: what).flatMap { n -> String? in
+            guard let s = w.string(n, what: "'date'") else { return nil }
+            guard isISODate(s) else {
+                w.error("'date' must be a date YYYY-MM-DD, found '\(s)'", at: n, id: "catalog.man-date")
+                return nil
+            }
+            return s
+        }
+        let source = w.require(f, "source", in: node, what: what).flatMap { w.string($0, what: "'source'") }
+        guard let name, let section, let date, let source else { return nil }
+        return ManInfo(name: name, section: section, date: date, source: source)
+    }
+
+    static func isISODate(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return (1...12).contains(m) && (1...days[m - 1]).contains(d)
+    }
+
+    private static func parseFootnotes(_ node: Node, _ w: inout YAMLWalker) -> [Footnote] {
+        guard let items = w.sequence(node, what: "'footnotes'") else { return [] }
+        return items.compactMap { item in
+            let what = "a footnote"
+            guard let f = w.mapping(item, what: what, allowed: ["id", "text"]) else { return nil }
+            let id = w.require(f, "id", in: item, what: what).flatMap { identifier($0, what: "a footnote id", &w) }
+            let text = w.require(f, "text", in: item, what: what).flatMap { textRef($0, what: "the footnote text", &w) }
+            guard let id, let text else { return nil }
+            return Footnote(id: id, text: text, location: w.location(of: f["id"]?.value ?? item))
+        }
+    }
+
+    private static func parseSection(_ node: Node, _ w: inout YAMLWalker) -> Section? {
+        let what = "a section"
+        guard let f = w.mapping(node, what: what, allowed: ["id", "heading", "tables"]) else { return nil }
+        let id = w.require(f, "id", in: node, what: what).flatMap { identifier($0, what: "a section id", &w) }
+        let heading = w.require(f, "heading", in: node, what: what).flatMap { textRef($0, what: "'heading'", &w) }
+        let tables = w.require(f, "tables", in: node, what: what).flatMap { n in
+            w.sequence(n, what: "'tables'").map { $0.compactMap { parseTable($0, &w) } }
+        }
+        guard let id, let heading, let tables else { return nil }
+        return Section(id: id, heading: heading, tables: tables, location: w.location(of: f["id"]?.value ?? node))
+    }
+
+    private static func parseTable(_ node: Node, _ w: inout YAMLWalker) -> PortTable? {
+        let what = "a table"
+        guard let f = w.mapping(node, what: what, allowed: ["id", "caption", "rows"]) else { return nil }
+        let id = w.require(f, "id", in: node, what: what).flatMap { identifier($0, what: "a table id", &w) }
+        let caption = f["caption"].flatMap { textRef($0.value, what: "'caption'", &w) }
+        let rows = w.require(f, "rows", in: node, what: what).flatMap { n -> [PortRow]? in
+            guard let items = w.sequence(n, what: "'rows'") else { return nil }
+            if items.isEmpty { w.error("a table needs at least one row", at: n, id: "catalog.empty-table") }
+            return items.compactMap { parseRow($0, &w) }
+        }
+        guard let id, let rows else { return nil }
+        return PortTable(id: id, caption: caption, rows: rows, location: w.location(of: f["id"]?.value ?? node))
+    }
+
+    private static func parseRow(_ node: Node, _ w: inout YAMLWalker) -> PortRow? {
+        let what = "a row"
+        guard let f = w.mapping(node, what: what, allowed: ["protocol", "transport", "ports", "description"]) else { return nil }
+        let proto = w.require(f, "protocol", in: node, what: what).flatMap { n -> String? in
+            guard let s = w.string(n, what: "'protocol'") else { return nil }
+            guard s.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "-" || $0 == "/") }) else {
+                w.error("'protocol' must be written as the source shows it, in capitals (TCP, UDP, MQTT, HTTPS), found '\(s)'", at: n, id: "catalog.protocol")
+                return nil
+            }
+            return s
+        }
+        let transport = w.require(f, "transport", in: node, what: what).flatMap { n -> Transport? in
+            guard let s = w.string(n, what: "'transport'") else { return nil }
+            guard let t = Transport(rawValue: s) else {
+                w.error("'transport' must be tcp or udp, found '\(s)'", at: n, id: "catalog.transport")
+                return nil
+            }
+            return t
+        }
+        let ports = w.require(f, "ports", in: node, what: what).flatMap { n -> [PortSpec]? in
+            guard let items = w.sequence(n, what: "'ports'") else { return nil }
+            if items.isEmpty { w.error("a row needs at least one port", at: n, id: "catalog.port") }
+            return items.compactMap { parsePort($0, &w) }
+        }
+        let description = w.require(f, "description", in: node, what: what).flatMap { parseDescription($0, &w) }
+        guard let proto, let transport, let ports, let description else { return nil }
+        return PortRow(proto: proto, transport: transport, ports: ports, description: description, location: w.location(of: node))
+    }
+
+    private static func parsePort(_ node: Node, _ w: inout YAMLWalker) -> PortSpec? {
+        if case .scalar = node {
+            guard let range = portRange(node, &w) else { return nil }
+            return PortSpec(range: range, label: nil, failoverFor: nil, configurable: false, location: w.location(of: node))
+        }
+        let what = "a port"
+        guard let f = w.mapping(node, what: what, allowed: ["port", "label", "failover-for", "configurable"]) else { return nil }
+        let range = w.require(f, "port", in: node, what: what).flatMap { portRange($0, &w) }
+        let label = f["label"].flatMap { w.string($0.value, what: "'label'") }
+        let failover = f["failover-for"].flatMap { n -> Int? in
+            guard let r = portRange(n.value, &w) else { return nil }
+            guard r.lowerBound == r.upperBound else {
+                w.error("'failover-for' names one port, not a range", at: n.value, id: "catalog.port")
+                return nil
+            }
+            return r.lowerBound
+        }
+        let configurable = f["configurable"].flatMap { w.bool($0.value, what: "'configurable'") } ?? false
+        guard let range else { return nil }
+        return PortSpec(range: range, label: label, failoverFor: failover, configurable: configurable, location: w.location(of: f["port"]?.value ?? node))
+    }
+
+    /// `443` or `5228-5230`; every number 1…65535.
+    private static func portRange(_ node: Node, _ w: inout YAMLWalker) -> ClosedRange<Int>? {
+        guard case .scalar(let scalar) = node else {
+            w.error("a port must be a number from 1 to 65535 or a range such as 5228-5230, found \(YAMLWalker.kindName(node))", at: node, id: "catalog.port")
+            return nil
+        }
+        let text = scalar.string
+        let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        var numbers: [Int] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 6, part.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(part) else {
+                w.error("'\(text)' is not a port number (1 to 65535) or a range such as 5228-5230", at: node, id: "catalog.port")
+                return nil
+            }
+            guard (1...65535).contains(n) else {
+                w.error("port \(n) is out of range; ports are 1 to 65535", at: node, id: "catalog.port-range")
+                return nil
+            }
+            numbers.append(n)
+        }
+        if numbers.count == 2 {
+            guard numbers[0] < numbers[1] else {
+                w.error("port range '\(text)' must go from low to high", at: node, id: "catalog.port-range")
+                return nil
+            }
+            return numbers[0]...numbers[1]
+        }
+        return numbers[0]...numbers[0]
+    }
+
+    private static func parseDescription(_ node: Node, _ w: inout YAMLWalker) -> [DescriptionItem]? {
+        if case .scalar = node {
+            return textRef(node, what: "'description'", &w).map { [DescriptionItem(kind: .line, text: $0)] }
+        }
+        guard let items = w.sequence(node, what: "'description'") else { return nil }
+        if items.isEmpty { w.error("'description' needs at least one line or bullet", at: node, id: "catalog.type") }
+        return items.compactMap { item -> DescriptionItem? in
+            let what = "a description item"
+            guard let f = w.mapping(item, what: what, allowed: ["line", "bullet", "args", "footnotes"]) else { return nil }
+            let kinds = [DescriptionItem.Kind.line, .bullet].filter { f[$0.rawValue] != nil }
+            guard kinds.count == 1, let kind = kinds.first, let keyNode = f[kind.rawValue]?.value else {
+                w.error("a description item needs exactly one of 'line' or 'bullet'", at: item, id: "catalog.missing-key")
+                return nil
+            }
+            guard let key = messageKey(keyNode, what: "'\(kind.rawValue)'", &w) else { return nil }
+            let args = f["args"].map { parseArgs($0.value, &w) } ?? [:]
+            let notes = f["footnotes"].map { footnoteIDs($0.value, &w) } ?? []
+            return DescriptionItem(kind: kind, text: TextRef(key: key, args: args, footnotes: notes, location: w.location(of: keyNode)))
+        }
+    }
+
+    private static func textRefs(_ node: Node, what: String, _ w: inout YAMLWalker) -> [TextRef] {
+        guard let items = w.sequence(node, what: what) else { return [] }
+        return items.compactMap { textRef($0, what: what, &w) }
+    }
+
+    /// A message key, or `{text: key, args: {...}, footnotes: [...]}`.
+    private static func textRef(_ node: Node, what: String, _ w: inout YAMLWalker) -> TextRef? {
+        if case .scalar = node {
+            return messageKey(node, what: what, &w).map { TextRef(key: $0, location: w.location(of: node)) }
+        }
+        guard let f = w.mapping(node, what: what, allowed: ["text", "args", "footnotes"]) else { return nil }
+        guard let keyNode = w.require(f, "text", in: node, what: what), let key = messageKey(keyNode, what: "'text'", &w) else { return nil }
+        let args = f["args"].map { parseArgs($0.value, &w) } ?? [:]
+        let notes = f["footnotes"].map { footnoteIDs($0.value, &w) } ?? []
+        return TextRef(key: key, args: args, footnotes: notes, location: w.location(of: keyNode))
+    }
+
+    private static func messageKey(_ node: Node, what: String, _ w: inout YAMLWalker) -> String? {
+        guard let key = w.string(node, what: what) else { return nil }
+        guard MessageKey.isValid(key) else {
+            w.error("\(what) must be a message key (\(MessageKey.rule)), found '\(key)'; prose belongs in Locales/", at: node, id: "catalog.message-key")
+            return nil
+        }
+        return key
+    }
+
+    private static func footnoteIDs(_ node: Node, _ w: inout YAMLWalker) -> [String] {
+        guard let items = w.sequence(node, what: "'footnotes'") else { return [] }
+        return items.compactMap { identifier($0, what: "a footnote reference", &w) }
+    }
+
+    private static func parseArgs(_ node: Node, _ w: inout YAMLWalker) -> [String: ArgValue] {
+        guard w.visit(node), case .mapping(let mapping) = node else {
+            w.error("'args' must be a mapping from placeholder names to {url: …} or {host: …}", at: node, id: "catalog.type")
+            return [:]
+        }
+        var args: [String: ArgValue] = [:]
+        for (key, value) in mapping {
+            guard let name = w.string(key, what: "a placeholder name") else { continue }
+            guard Placeholder.isValidName(name) else {
+                w.error("placeholder name '\(name)' must be \(Placeholder.nameRule)", at: key, id: "catalog.placeholder")
+                continue
+            }
+            guard let f = w.mapping(value, what: "the value of '\(name)'", allowed: ["url", "host"]), f.count == 1,
+                  let (kind, entry) = f.first.map({ ($0.key, $0.value) }) else {
+                if case .mapping = value { w.error("the value of '\(name)' needs exactly one of 'url' or 'host'", at: value, id: "catalog.missing-key") }
+                continue
+            }
+            guard let text = w.string(entry.value, what: "'\(kind)'") else { continue }
+            if kind == "url" {
+                guard URLCheck.isHTTPURL(text) else {
+                    w.error("'\(text)' is not an http or https URL", at: entry.value, id: "catalog.url")
+                    continue
+                }
+                args[name] = .url(text)
+            } else {
+                guard URLCheck.isHostname(text) else {
+                    w.error("'\(text)' is not a host name", at: entry.value, id: "catalog.host")
+                    continue
+                }
+                args[name] = .host(text)
+            }
+        }
+        return args
+    }
+
+    private static func identifier(_ node: Node, what: String, _ w: inout YAMLWalker) -> String? {
+        guard let s = w.string(node, what: what) else { return nil }
+        guard isIdentifier(s) else {
+            w.error("\(what) must be \(idPattern), found '\(s)'", at: node, id: "catalog.id")
+            return nil
+        }
+        return s
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+
+    // MARK: - Checks across the whole catalog
+
+    static func check(_ catalog: Catalog) -> [Diagnostic] {
+        var d = Diagnostics()
+        func unique(_ items: [(String, SourceLocation)], kind: String) {
+            var seen: [String: SourceLocation] = [:]
+            for (id, loc) in items {
+                if let first = seen[id] {
+                    d.error("duplicate \(kind) id '\(id)'; first defined at \(first.line):\(first.column)", at: loc, id: "catalog.duplicate-id")
+                } else {
+                    seen[id] = loc
+                }
+            }
+        }
+        // Sections and tables become anchors in one page, so they share one namespace.
+        unique(catalog.sections.map { ($0.id, $0.location) } + catalog.tables.map { ($0.id, $0.location) }, kind: "section or table")
+        unique(catalog.footnotes.map { ($0.id, $0.location) }, kind: "footnote")
+
+        let defined = Set(catalog.footnotes.map(\.id))
+        var used = Set<String>()
+        for ref in catalog.textRefs {
+            for note in ref.footnotes {
+                used.insert(note)
+                if !defined.contains(note) {
+                    d.error("footnote '\(note)' is referenced but not defined under 'footnotes'", at: ref.location, id: "catalog.undefined-footnote")
+                }
+            }
+        }
+        for note in catalog.footnotes where !used.contains(note.id) {
+            d.error("footnote '\(note.id)' is defined but never referenced", at: note.location, id: "catalog.unused-footnote")
+        }
+        for row in catalog.rows {
+            var seenPorts = Set<Int>()
+            for port in row.ports {
+                for n in port.range where !seenPorts.insert(n).inserted {
+                    d.error("port \(n) appears twice in one row", at: port.location, id: "catalog.duplicate-port")
+                }
+            }
+            for port in row.ports {
+                if let target = port.failoverFor, !row.ports.contains(where: { $0.range.contains(target) && $0 != port }) {
+                    d.error("port \(port.numberText) is the failover for \(target), which is not in this row", at: port.location, id: "catalog.failover")
+                }
+            }
+        }
+        return d.all
+    }
+}
+
+/// Message keys: dot-separated parts of lowercase letters, digits and '-'.
+public enum MessageKey {
+    public static let rule = "dot-separated lowercase words, digits and '-', such as 'row.agent.2222'"
+
+    public static func isValid(_ key: String) -> Bool {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return false }
+        return parts.allSatisfy { part in
+            !part.isEmpty && part.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+    }
+}
+
+enum URLCheck {
+    static func isHTTPURL(_ s: String) -> Bool {
+        for scheme in ["https://", "http://"] where s.hasPrefix(scheme) {
+            let rest = s.dropFirst(scheme.count)
+            let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
+            let tail = rest.dropFirst(host.count)
+            return isHostname(String(host)) && tail.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"\"<>\\^`{|}".unicodeScalars.contains($0) }
+        }
+        return false
+    }
+
+    static func isHostname(_ s: String) -> Bool {
+        let labels = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, s.utf8.count <= 253 else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// One document in one language: every message resolved, placeholders filled, footnotes numbered.
+/// Renderers work from this value alone.
+public struct LocalizedDocument: Sendable, Equatable {
+    public var locale: String
+    public var sourceLocale: String
+    public var id: String
+    public var title: LocalizedText
+    public var intro: [Paragraph]
+    public var notices: [Paragraph]
+    public var sections: [LocalizedSection]
+    public var footnotes: [LocalizedFootnote]
+    public var closing: [Paragraph]
+    /// Interface strings (`ui.*` keys), resolved like any other message.
+    public var interface: [String: LocalizedText]
+    public var man: ManInfo
+    /// Every locale of the project, with its name in its own language, for language switchers.
+    public var languages: [Language]
+    /// Messages that fell back to the source language, in document order.
+    public var fallbacks: [Fallback]
+
+    public func ui(_ key: String) -> LocalizedText {
+        interface[key] ?? LocalizedText(pieces: [.text(key)], fallbackLocale: nil)
+    }
+}
+
+public struct Language: Sendable, Equatable {
+    public var tag: String
+    /// The language's name in that language ("Deutsch", "English").
+    public var name: String
+}
+
+public struct Fallback: Sendable, Equatable {
+    public var key: String
+    public var status: MessageStatus
+}
+
+/// Text after placeholder substitution: literal runs, links and host names.
+public struct LocalizedText: Sendable, Equatable {
+    public enum Piece: Sendable, Equatable {
+        case text(String)
+        case link(String)
+        case host(String)
+    }
+
+    public var pieces: [Piece]
+    /// Set when the text is shown in the source language because no usable translation exists.
+    public var fallbackLocale: String?
+
+    /// The text as a reader sees it.
+    public var plain: String {
+        pieces.map {
+            switch $0 {
+            case .text(let s), .link(let s), .host(let s): s
+            }
+        }.joined()
+    }
+}
+
+/// A footnote reference at one place in the text; `occurrence` counts from 1 per footnote.
+public struct FootnoteRef: Sendable, Equatable {
+    public var id: String
+    public var number: Int
+    public var occurrence: Int
+}
+
+public struct Paragraph: Sendable, Equatable {
+    public var text: LocalizedText
+    public var footnotes: [FootnoteRef]
+}
+
+public struct LocalizedSection: Sendable, Equatable {
+    public var id: String
+    public var heading: LocalizedText
+    public var tables: [LocalizedTable]
+}
+
+public struct LocalizedTable: Sendable, Equatable {
+    public var id: String
+    public var caption: Paragraph?
+    public var rows: [LocalizedRow]
+}
+
+public struct LocalizedRow: Sendable, Equatable {
+    public var proto: String
+    public var transport: Transport
+    public var ports: [PortSpec]
+    public var description: [LocalizedItem]
+}
+
+public struct LocalizedItem: Sendable, Equatable {
+    public var kind: DescriptionItem.Kind
+    public var paragraph: Paragraph
+}
+
+public struct LocalizedFootnote: Sendable, Equatable {
+    public var id: String
+    public var number: Int
+    public var text: LocalizedText
+    /// How many times the footnote is referenced, for back-links.
+    public var references: Int
+}

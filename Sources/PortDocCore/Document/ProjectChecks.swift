@@ -1,0 +1,45 @@
+/// Checks across the catalog, the source text and translations (the part of `portdoc lint` that
+/// needs more than one file).
+public enum ProjectChecks {
+    public static func check(catalog: Catalog, source: SourceText, translations: [String: Translation]) -> [Diagnostic] {
+        var d = Diagnostics()
+        var used = Set<String>()
+        for ref in catalog.textRefs {
+            used.insert(ref.key)
+            guard let entry = source[ref.key] else {
+                d.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
+                continue
+            }
+            d.append(contentsOf: placeholderProblems(ref: ref, text: entry.text))
+        }
+        for key in Project.requiredInterfaceKeys where source[key] == nil {
+            d.error("interface string '\(key)' is missing; the renderers need it", at: SourceLocation(path: source.path, line: 1, column: 1), id: "text.missing-key")
+        }
+        for entry in source.entries where !used.contains(entry.key) && !entry.key.hasPrefix(SourceText.interfacePrefix) {
+            d.warning("message key '\(entry.key)' is not used by the catalog", at: entry.keyLocation, id: "text.unused-key")
+        }
+        for locale in translations.keys.sorted() {
+            guard let t = translations[locale] else { continue }
+            if let language = t.file.headerField("Language"), language != locale {
+                d.error("the header says Language: \(language), but the file is for '\(locale)'", at: t.file.header?.stringLocation, id: "po.language")
+            }
+            if t.file.header == nil {
+                d.error("the PO file has no header entry (msgid \"\")", at: SourceLocation(path: t.file.path, line: 1, column: 1), id: "po.header")
+            }
+        }
+        return d.all
+    }
+
+    /// A placeholder in the text with no value in the catalog, or a value no placeholder uses.
+    static func placeholderProblems(ref: TextRef, text: String) -> [Diagnostic] {
+        var d = Diagnostics()
+        guard let names = Placeholder.names(in: text) else { return [] }
+        for name in Set(names).sorted() where ref.args[name] == nil {
+            d.error("placeholder '{\(name)}' in '\(ref.key)' has no value in the catalog; add it under 'args'", at: ref.location, id: "text.placeholder-missing-value")
+        }
+        for name in ref.args.keys.sorted() where !names.contains(name) {
+            d.error("the catalog gives a value for '\(name)', but the text of '\(ref.key)' has no placeholder '{\(name)}'", at: ref.location, id: "text.placeholder-unused-value")
+        }
+        return d.all
+    }
+}

@@ -1,0 +1,170 @@
+/// Catalog + source text + one translation → one `LocalizedDocument`. Pure: no I/O.
+public enum Resolver {
+    public static func resolve(_ project: Project, locale: String) -> (LocalizedDocument?, [Diagnostic]) {
+        var r = Run(project: project, locale: locale)
+        let doc = r.document()
+        return (r.diagnostics.hasErrors ? nil : doc, r.diagnostics.all)
+    }
+
+    /// Characters that no output format can carry (XML 1.0 forbids C0 controls and U+FFFE/U+FFFF;
+    /// roff and terminals misread C1 controls and DEL) are replaced by U+FFFD, with a warning.
+    public static func sanitize(_ text: String) -> (String, replaced: Int) {
+        var replaced = 0
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x20 || (0x7F...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF {
+                out.append("\u{FFFD}")
+                replaced += 1
+            } else {
+                out.append(scalar)
+            }
+        }
+        return (String(out), replaced)
+    }
+
+    private struct Run {
+        let project: Project
+        let locale: String
+        var diagnostics = Diagnostics()
+        var fallbacks: [Fallback] = []
+        var footnoteNumbers: [String: Int] = [:]
+        var footnoteCounts: [String: Int] = [:]
+
+        init(project: Project, locale: String) {
+            self.project = project
+            self.locale = locale
+        }
+
+        var translation: Translation? { project.translations[locale] }
+
+        mutating func document() -> LocalizedDocument? {
+            let catalog = project.catalog
+            let sourceLocale = catalog.document.sourceLocale
+            guard locale == sourceLocale || translation != nil else {
+                diagnostics.error("no translation for locale '\(locale)'; add Locales/\(locale).po with 'portdoc locales add \(locale)'", at: nil, id: "build.unknown-locale")
+                return nil
+            }
+            let title = text(catalog.document.title)
+            let intro = catalog.document.intro.map { paragraph($0) }
+            let notices = catalog.document.notices.map { paragraph($0) }
+            let sections = catalog.sections.map { section in
+                LocalizedSection(id: section.id, heading: text(section.heading), tables: section.tables.map { table in
+                    LocalizedTable(id: table.id, caption: table.caption.map { paragraph($0) }, rows: table.rows.map { row in
+                        LocalizedRow(proto: row.proto, transport: row.transport, ports: row.ports,
+                                     description: row.description.map { LocalizedItem(kind: $0.kind, paragraph: paragraph($0.text)) })
+                    })
+                })
+            }
+            let closing = catalog.document.closing.map { paragraph($0) }
+            let footnotes = catalog.footnotes
+                .filter { footnoteNumbers[$0.id] != nil }
+                .sorted { footnoteNumbers[$0.id]! < footnoteNumbers[$1.id]! }
+                .map { LocalizedFootnote(id: $0.id, number: footnoteNumbers[$0.id]!, text: text($0.text), references: footnoteCounts[$0.id] ?? 0) }
+
+            var interface: [String: LocalizedText] = [:]
+            let uiKeys = project.source.keys.filter { $0.hasPrefix(SourceText.interfacePrefix) }
+            let contentFallbacks = fallbacks.count
+            for key in uiKeys {
+                let location = SourceLocation(path: project.source.path, line: 1, column: 1)
+                interface[key] = text(TextRef(key: key, location: location), values: ["count": String(contentFallbacks)])
+            }
+            let languages = project.locales.map { tag in
+                Language(tag: tag, name: languageName(tag))
+            }
+            return LocalizedDocument(
+                locale: locale, sourceLocale: sourceLocale, id: catalog.document.id, title: title, intro: intro,
+                notices: notices, sections: sections, footnotes: footnotes, closing: closing, interface: interface,
+                man: catalog.document.man, languages: languages, fallbacks: fallbacks)
+        }
+
+        func languageName(_ tag: String) -> String {
+            let key = "ui.language-name"
+            let source = project.source[key]?.text ?? tag
+            if tag == project.catalog.document.sourceLocale { return source }
+            return project.translations[tag]?.text(for: key, source: source).map { Resolver.sanitize(Whitespace.normalize($0)).0 } ?? tag
+        }
+
+        mutating func paragraph(_ ref: TextRef) -> Paragraph {
+            let t = text(ref)
+            let refs = ref.footnotes.map { id -> FootnoteRef in
+                let number = footnoteNumbers[id] ?? (footnoteNumbers.count + 1)
+                footnoteNumbers[id] = number
+                footnoteCounts[id, default: 0] += 1
+                return FootnoteRef(id: id, number: number, occurrence: footnoteCounts[id]!)
+            }
+            return Paragraph(text: t, footnotes: refs)
+        }
+
+        /// The message for `ref` in this locale, or the source text marked as a fallback.
+        mutating func text(_ ref: TextRef, values: [String: String] = [:]) -> LocalizedText {
+            guard let sourceEntry = project.source[ref.key] else {
+                diagnostics.error("message key '\(ref.key)' is not defined in \(project.source.path)", at: ref.location, id: "text.missing-key")
+                return LocalizedText(pieces: [], fallbackLocale: nil)
+            }
+            let sourceLocale = project.catalog.document.sourceLocale
+            var raw = sourceEntry.text
+            var fallback: String? = nil
+            var location = sourceEntry.textLocation
+            if locale != sourceLocale, let translation {
+                let status = translation.status(of: ref.key, source: sourceEntry.text)
+                if status == .translated, let entry = translation.entry(for: ref.key) {
+                    let candidate = Whitespace.normalize(entry.string)
+                    location = entry.stringLocation ?? location
+                    if let problem = placeholderMismatch(source: sourceEntry.text, translation: candidate) {
+                        diagnostics.error("the translation of '\(ref.key)' \(problem)", at: location, id: "translation.placeholder")
+                        fallback = sourceLocale
+                        fallbacks.append(Fallback(key: ref.key, status: status))
+                    } else {
+                        raw = candidate
+                    }
+                } else {
+                    fallback = sourceLocale
+                    fallbacks.append(Fallback(key: ref.key, status: status))
+                }
+            }
+            let (clean, replaced) = Resolver.sanitize(raw)
+            if replaced > 0 {
+                diagnostics.warning("\(replaced) character(s) in '\(ref.key)' cannot appear in the outputs and were replaced by U+FFFD", at: location, id: "text.invalid-character")
+            }
+            guard case .success(let parsed) = Placeholder.parse(clean) else {
+                diagnostics.error("the text of '\(ref.key)' has a malformed placeholder", at: location, id: "text.placeholder")
+                return LocalizedText(pieces: [], fallbackLocale: fallback)
+            }
+            var pieces: [LocalizedText.Piece] = []
+            for piece in parsed {
+                switch piece {
+                case .literal(let s):
+                    if case .text(let previous)? = pieces.last { pieces[pieces.count - 1] = .text(previous + s) } else { pieces.append(.text(s)) }
+                case .placeholder(let name):
+                    if let value = ref.args[name] {
+                        switch value {
+                        case .url(let u): pieces.append(.link(u))
+                        case .host(let h): pieces.append(.host(h))
+                        }
+                    } else if let value = values[name] {
+                        if case .text(let previous)? = pieces.last { pieces[pieces.count - 1] = .text(previous + value) } else { pieces.append(.text(value)) }
+                    } else {
+                        diagnostics.error("placeholder '{\(name)}' in '\(ref.key)' has no value", at: ref.location, id: "text.placeholder-missing-value")
+                    }
+                }
+            }
+            return LocalizedText(pieces: pieces, fallbackLocale: fallback)
+        }
+
+        func placeholderMismatch(source: String, translation: String) -> String? {
+            guard let translated = Placeholder.names(in: translation) else {
+                if case .failure(let e) = Placeholder.parse(translation) { return "is malformed at column \(e.column): \(e.message)" }
+                return "is malformed"
+            }
+            let expected = Placeholder.names(in: source) ?? []
+            let missing = Set(expected).subtracting(translated).sorted()
+            let added = Set(translated).subtracting(expected).sorted()
+            if missing.isEmpty && added.isEmpty { return nil }
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("lacks " + missing.map { "'{\($0)}'" }.joined(separator: ", ")) }
+            if !added.isEmpty { parts.append("has unknown " + added.map { "'{\($0)}'" }.joined(separator: ", ")) }
+            return parts.joined(separator: " and ")
+        }
+    }
+}

@@ -1,0 +1,276 @@
+/// Parses gettext PO text; reports every syntax problem with `path:line:col`.
+public enum POParser {
+    public static func parse(_ text: String, path: String) -> (POFile?, [Diagnostic]) {
+        var parser = Parser(path: path)
+        parser.run(TextNormalization.stripBOM(text))
+        var d = Diagnostics(parser.diagnostics)
+        var header: POEntry?
+        var entries: [POEntry] = []
+        var seen: [String: SourceLocation] = [:]
+        for entry in parser.entries {
+            if entry.isHeader {
+                if header != nil {
+                    d.error("a second header entry (msgid \"\")", at: entry.location, id: "po.duplicate")
+                } else if !entries.isEmpty {
+                    d.error("the header entry (msgid \"\") must come first", at: entry.location, id: "po.header")
+                } else {
+                    header = entry
+                }
+                continue
+            }
+            if !entry.isObsolete {
+                let key = (entry.context.map { $0 + "\u{4}" } ?? "") + entry.id
+                if let first = seen[key] {
+                    let name = entry.context.map { "msgctxt \"\(POWriter.escape($0))\"" } ?? "msgid \"\(POWriter.escape(entry.id))\""
+                    d.error("duplicate entry \(name); first defined at line \(first.line)", at: entry.location, id: "po.duplicate")
+                } else if let loc = entry.location {
+                    seen[key] = loc
+                }
+            }
+            entries.append(entry)
+        }
+        if let header {
+            let file = POFile(path: path, header: header, entries: [])
+            if let ct = file.headerField("Content-Type"), !ct.lowercased().contains("charset=utf-8") {
+                d.error("the header's Content-Type must declare charset=UTF-8, found '\(ct)'", at: header.stringLocation, id: "po.charset")
+            }
+        }
+        return (d.hasErrors ? nil : POFile(path: path, header: header, entries: entries), d.all)
+    }
+
+    private struct Parser {
+        let path: String
+        var diagnostics: [Diagnostic] = []
+        var entries: [POEntry] = []
+        var current = POEntry(id: "")
+        var hasKeyword = false
+        var hasComments = false
+        /// Which string a continuation line appends to.
+        enum Target { case none, context, id, idPlural, string(Int), previousContext, previousID }
+        var target = Target.none
+        var sawMsgid = false
+        var sawMsgstr = false
+        var lineNumber = 0
+
+        init(path: String) { self.path = path }
+
+        mutating func error(_ message: String, column: Int, id: String = "po.syntax") {
+            diagnostics.append(.error(message, at: SourceLocation(path: path, line: lineNumber, column: column), id: id))
+        }
+
+        mutating func finishEntry() {
+            if hasKeyword {
+                if !sawMsgid {
+                    diagnostics.append(.error("entry has no msgid", at: current.location, id: "po.syntax"))
+                } else if !sawMsgstr {
+                    diagnostics.append(.error("entry has no msgstr", at: current.location, id: "po.syntax"))
+                } else {
+                    entries.append(current)
+                }
+            }
+            current = POEntry(id: "")
+            current.strings = []
+            hasKeyword = false
+            hasComments = false
+            sawMsgid = false
+            sawMsgstr = false
+            target = .none
+        }
+
+        mutating func run(_ text: String) {
+            current.strings = []
+            for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                lineNumber += 1
+                var line = Substring(rawLine)
+                if line.last == "\r" { line.removeLast() }
+                handle(line)
+            }
+            finishEntry()
+        }
+
+        mutating func handle(_ line: Substring) {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            let indent = line.count - trimmed.count
+            if trimmed.isEmpty { finishEntry(); return }
+            if trimmed.hasPrefix("#~") {
+                var rest = trimmed.dropFirst(2)
+                var isPrevious = false
+                if rest.first == "|" { rest = rest.dropFirst(); isPrevious = true }
+                let body = rest.drop { $0 == " " }
+                let column = indent + (trimmed.count - body.count) + 1
+                if hasKeyword && !current.isObsolete {
+                    if sawMsgstr { finishEntry() } else { error("an obsolete '#~' line inside an active entry", column: indent + 1); return }
+                }
+                current.isObsolete = true
+                if isPrevious {
+                    keywordLine(body, column: column, previous: true)
+                    return
+                }
+                keywordLine(body, column: column, previous: false)
+                return
+            }
+            if trimmed.hasPrefix("#") {
+                if hasKeyword && sawMsgstr { finishEntry() }
+                else if hasKeyword { error("a comment inside an entry; comments go before msgctxt/msgid", column: indent + 1); return }
+                hasComments = true
+                let kind = trimmed.dropFirst().first
+                let body = String(trimmed.dropFirst(2).drop { $0 == " " })
+                switch kind {
+                case ".": current.extractedComments.append(body)
+                case ":": current.references.append(body)
+                case ",":
+                    current.flags.append(contentsOf: body.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty })
+                case "|":
+                    keywordLine(Substring(body), column: indent + 3, previous: true)
+                case " ", nil:
+                    let comment = trimmed.dropFirst()
+                    current.translatorComments.append(String(comment.first == " " ? comment.dropFirst() : comment))
+                default:
+                    error("unknown comment kind '#\(kind!)'; PO comments are '# ', '#.', '#:', '#,', '#|' and '#~'", column: indent + 1)
+                }
+                return
+            }
+            if current.isObsolete && hasKeyword { error("an active line inside an obsolete entry; start a new entry after a blank line", column: indent + 1); return }
+            keywordLine(trimmed, column: indent + 1, previous: false)
+        }
+
+        mutating func keywordLine(_ text: Substring, column: Int, previous: Bool) {
+            if text.first == "\"" {
+                guard let value = string(text, column: column) else { return }
+                switch target {
+                case .none: error("a string with no keyword before it", column: column)
+                case .context: current.context! += value
+                case .id: current.id += value
+                case .idPlural: current.idPlural! += value
+                case .string(let i): current.strings[i] += value
+                case .previousContext: current.previousContext! += value
+                case .previousID: current.previousID! += value
+                }
+                return
+            }
+            let keyword = text.prefix { !$0.isWhitespace }
+            let rest = text.dropFirst(keyword.count).drop { $0 == " " || $0 == "\t" }
+            let valueColumn = column + (text.count - rest.count)
+            guard rest.first == "\"" else {
+                if ["msgctxt", "msgid", "msgid_plural"].contains(keyword) || keyword.hasPrefix("msgstr") {
+                    error("'\(keyword)' must be followed by a quoted string", column: valueColumn)
+                } else {
+                    error("unexpected '\(keyword)'; expected msgctxt, msgid, msgid_plural or msgstr", column: column)
+                }
+                return
+            }
+            guard let value = string(rest, column: valueColumn) else { return }
+            if previous {
+                switch keyword {
+                case "msgctxt": current.previousContext = value; target = .previousContext
+                case "msgid": current.previousID = value; target = .previousID
+                case "msgid_plural": target = .none
+                default: error("unexpected '\(keyword)' in a '#|' previous-message comment", column: column)
+                }
+                return
+            }
+            if sawMsgstr && (keyword == "msgctxt" || keyword == "msgid") {
+                // A new entry started without a blank line between: allowed by gettext.
+                let obsolete = current.isObsolete
+                finishEntry()
+                current.isObsolete = obsolete
+            }
+            let location = SourceLocation(path: path, line: lineNumber, column: column)
+            switch keyword {
+            case "msgctxt":
+                if hasKeyword { error("msgctxt must come before msgid", column: column); return }
+                current.context = value; target = .context
+                current.location = location
+            case "msgid":
+                if sawMsgid { error("a second msgid in one entry", column: column); return }
+                current.id = value; target = .id; sawMsgid = true
+                if current.location == nil { current.location = location }
+            case "msgid_plural":
+                if !sawMsgid || sawMsgstr { error("msgid_plural must follow msgid", column: column); return }
+                current.idPlural = value; target = .idPlural
+            case "msgstr":
+                if !sawMsgid { error("msgstr without msgid", column: column); return }
+                if sawMsgstr { error("a second msgstr in one entry", column: column); return }
+                if current.idPlural != nil { error("a plural entry needs msgstr[0], msgstr[1] …", column: column); return }
+                current.strings = [value]; target = .string(0); sawMsgstr = true
+                current.stringLocation = location
+            default:
+                if keyword.hasPrefix("msgstr["), keyword.hasSuffix("]"), let n = Int(keyword.dropFirst(7).dropLast()) {
+                    if !sawMsgid || current.idPlural == nil { error("msgstr[\(n)] needs msgid_plural before it", column: column); return }
+                    if n != current.strings.count { error("msgstr[\(n)] out of order; expected msgstr[\(current.strings.count)]", column: column); return }
+                    current.strings.append(value); target = .string(n); sawMsgstr = true
+                    if n == 0 { current.stringLocation = location }
+                } else {
+                    error("unexpected '\(keyword)'; expected msgctxt, msgid, msgid_plural or msgstr", column: column)
+                    return
+                }
+            }
+            hasKeyword = true
+        }
+
+        /// Reads one `"…"` string with C escapes; reports the column of any problem.
+        mutating func string(_ text: Substring, column: Int) -> String? {
+            let scalars = Array(text.unicodeScalars)
+            var out = String.UnicodeScalarView()
+            var bytes: [UInt8] = []  // octal/hex escapes form UTF-8 bytes
+            var i = 1
+            func flushBytes() -> Bool {
+                guard !bytes.isEmpty else { return true }
+                defer { bytes.removeAll() }
+                guard let s = String(validating: bytes, as: UTF8.self) else { return false }
+                out.append(contentsOf: s.unicodeScalars)
+                return true
+            }
+            while i < scalars.count {
+                let c = scalars[i]
+                if c == "\"" {
+                    guard flushBytes() else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
+                    let after = scalars[(i + 1)...].drop { $0 == " " || $0 == "\t" }
+                    if let extra = after.first {
+                        error("unexpected '\(extra)' after the closing quote", column: column + scalars.count - after.count)
+                        return nil
+                    }
+                    return String(out)
+                }
+                if c == "\\" {
+                    guard i + 1 < scalars.count else { break }
+                    let e = scalars[i + 1]
+                    var simple: Unicode.Scalar?
+                    switch e {
+                    case "n": simple = "\n"
+                    case "t": simple = "\t"
+                    case "r": simple = "\r"
+                    case "\"": simple = "\""
+                    case "\\": simple = "\\"
+                    case "a": simple = "\u{07}"
+                    case "b": simple = "\u{08}"
+                    case "f": simple = "\u{0C}"
+                    case "v": simple = "\u{0B}"
+                    case "0"..."7":
+                        var value: UInt32 = 0, j = i + 1
+                        while j < scalars.count, j < i + 4, ("0"..."7").contains(scalars[j]) { value = value * 8 + scalars[j].value - 48; j += 1 }
+                        guard value <= 0xFF else { error("octal escape out of range", column: column + i); return nil }
+                        bytes.append(UInt8(value)); i = j; continue
+                    case "x":
+                        var value: UInt32 = 0, j = i + 2
+                        while j < scalars.count, j < i + 4, let h = Int(String(scalars[j]), radix: 16) { value = value * 16 + UInt32(h); j += 1 }
+                        guard j > i + 2 else { error("'\\x' needs hexadecimal digits", column: column + i); return nil }
+                        bytes.append(UInt8(value)); i = j; continue
+                    default:
+                        error("invalid escape '\\\(e)'; PO strings allow \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v and octal or \\x escapes", column: column + i, id: "po.escape")
+                        return nil
+                    }
+                    guard flushBytes() else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
+                    out.append(simple!)
+                    i += 2
+                    continue
+                }
+                guard flushBytes() else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
+                out.append(c)
+                i += 1
+            }
+            error("unterminated string; a PO string ends with '\"' on the same line", column: column)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Yams
+
+/// The source-language text (`Locales/<source>.yaml`): message key → sentence, in file order.
+public struct SourceText: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var text: String
+        public var keyLocation: SourceLocation
+        public var textLocation: SourceLocation
+    }
+
+    public var path: String
+    public var locale: String
+    public var entries: [Entry]
+    private var index: [String: Int]
+
+    public init(path: String, locale: String, entries: [Entry]) {
+        self.path = path
+        self.locale = locale
+        self.entries = entries
+        var index: [String: Int] = [:]
+        for (i, e) in entries.enumerated() where index[e.key] == nil { index[e.key] = i }
+        self.index = index
+    }
+
+    public subscript(key: String) -> Entry? { index[key].map { entries[$0] } }
+    public var keys: [String] { entries.map(\.key) }
+
+    /// Interface strings used by renderers and templates rather than by the catalog.
+    public static let interfacePrefix = "ui."
+
+    public static func parse(_ text: String, path: String, locale: String) -> (SourceText?, [Diagnostic]) {
+        var diagnostics = Diagnostics()
+        guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
+        var w = YAMLWalker(path: path)
+        guard w.visit(root), case .mapping(let mapping) = root else {
+            w.error("the source text must be a mapping from message keys to text", at: root, id: "source.type")
+            return (nil, diagnostics.all + w.diagnostics.all)
+        }
+        var entries: [Entry] = []
+        for (keyNode, valueNode) in mapping {
+            guard case .scalar(let keyScalar) = keyNode else {
+                w.error("message keys must be plain names", at: keyNode, id: "source.type")
+                continue
+            }
+            let key = keyScalar.string
+            guard MessageKey.isValid(key) else {
+                w.error("'\(key)' is not a message key (\(MessageKey.rule))", at: keyNode, id: "source.key")
+                continue
+            }
+            guard w.visit(valueNode), case .scalar(let value) = valueNode else {
+                w.error("the text of '\(key)' must be a string, found \(YAMLWalker.kindName(valueNode))", at: valueNode, id: "source.type")
+                continue
+            }
+            let normalized = Whitespace.normalize(value.string)
+            if normalized.isEmpty {
+                w.error("the text of '\(key)' is empty", at: valueNode, id: "source.empty")
+                continue
+            }
+            if case .failure(let problem) = Placeholder.parse(normalized) {
+                w.error("in '\(key)': \(problem.message)", at: valueNode, id: "source.placeholder")
+                continue
+            }
+            entries.append(Entry(key: key, text: normalized, keyLocation: w.location(of: keyNode), textLocation: w.location(of: valueNode)))
+        }
+        diagnostics.append(contentsOf: w.diagnostics.all)
+        return (diagnostics.hasErrors ? nil : SourceText(path: path, locale: locale, entries: entries), diagnostics.all)
+    }
+}
+
+public enum Whitespace {
+    /// Runs of white space (including newlines from folded YAML) become one space; ends are trimmed.
+    public static func normalize(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+}

@@ -1,0 +1,258 @@
+/// A small, strict Mustache: `{{name}}`, `{{a.b}}`, `{{.}}`, sections `{{#x}}…{{/x}}`,
+/// inverted sections `{{^x}}…{{/x}}`, comments `{{! …}}` and partials `{{> name}}`.
+/// Differences from Mustache, on purpose: values are inserted as given (the renderer escapes them
+/// for the format), `{{{x}}}` and `{{&x}}` are refused, and a name that resolves to nothing is an
+/// error with its `path:line:col` rather than an empty string. Tag lines that hold only a section,
+/// comment or partial tag vanish entirely (Mustache's "standalone" rule), so roff and Markdown
+/// templates need no blank-line tricks.
+public struct Template: Sendable {
+    public let path: String
+    let nodes: [TemplateNode]
+
+    public static func parse(_ text: String, path: String) -> Result<Template, Diagnostic> {
+        TemplateParser(text: text, path: path).parse().map { Template(path: path, nodes: $0) }
+    }
+
+    /// Renders with `context`; `partials` maps partial names to parsed templates.
+    public func render(_ context: TemplateValue, partials: [String: Template] = [:]) -> Result<String, Diagnostic> {
+        var out = ""
+        var stack = [context]
+        do {
+            try TemplateRenderer.render(nodes, path: path, stack: &stack, partials: partials, depth: 0, into: &out)
+        } catch let error as TemplateRenderer.Failure {
+            return .failure(error.diagnostic)
+        } catch {
+            return .failure(.error("\(error)", at: SourceLocation(path: path, line: 1, column: 1), id: "template.render"))
+        }
+        return .success(out)
+    }
+}
+
+indirect enum TemplateNode: Sendable {
+    case text(String)
+    case variable(name: String, location: SourceLocation)
+    case section(name: String, inverted: Bool, body: [TemplateNode], location: SourceLocation)
+    case partial(name: String, location: SourceLocation)
+}
+
+private struct TemplateParser {
+    let text: String
+    let path: String
+
+    init(text: String, path: String) {
+        self.text = TextNormalization.stripBOM(text).replacingCRLF()
+        self.path = path
+    }
+
+    struct Tag {
+        var kind: Unicode.Scalar?  // nil for a variable
+        var name: String
+        var location: SourceLocation
+    }
+
+    enum Token {
+        case text(String)
+        case tag(Tag)
+    }
+
+    /// Splits one line (with its "\n") into text and tags; tags do not span lines.
+    func tokenize(_ line: [Unicode.Scalar], lineNumber: Int) -> Result<[Token], Diagnostic> {
+        var tokens: [Token] = []
+        var text = String.UnicodeScalarView()
+        var i = 0
+        while i < line.count {
+            guard line[i] == "{", i + 1 < line.count, line[i + 1] == "{" else {
+                text.append(line[i])
+                i += 1
+                continue
+            }
+            let loc = SourceLocation(path: path, line: lineNumber, column: i + 1)
+            var close: Int? = nil
+            var j = i + 2
+            while j + 1 < line.count {
+                if line[j] == "}" && line[j + 1] == "}" { close = j; break }
+                j += 1
+            }
+            guard let close else {
+                return .failure(.error("unclosed tag '{{'; a tag ends with '}}' on the same line", at: loc, id: "template.syntax"))
+            }
+            var inner = String(String.UnicodeScalarView(line[(i + 2)..<close]))
+            var kind: Unicode.Scalar? = nil
+            if let first = inner.unicodeScalars.first, "#^/!>{&=".unicodeScalars.contains(first) {
+                kind = first
+                inner = String(inner.unicodeScalars.dropFirst())
+            }
+            if kind == "{" || kind == "&" {
+                return .failure(.error("'{{\(kind!)' asks for unescaped text; PortDoc escapes every value for its format, so write '{{name}}'", at: loc, id: "template.syntax"))
+            }
+            if kind == "=" {
+                return .failure(.error("changing delimiters ('{{=') is not supported", at: loc, id: "template.syntax"))
+            }
+            let name = inner.trimmingCharacters(in: " ")
+            if kind != "!" && !isValidName(name) {
+                return .failure(.error("'\(name)' is not a valid name; use letters, digits, '-', '_' and '.'", at: loc, id: "template.syntax"))
+            }
+            if !text.isEmpty { tokens.append(.text(String(text))); text = String.UnicodeScalarView() }
+            tokens.append(.tag(Tag(kind: kind, name: name, location: loc)))
+            i = close + 2
+        }
+        if !text.isEmpty { tokens.append(.text(String(text))) }
+        return .success(tokens)
+    }
+
+    func parse() -> Result<[TemplateNode], Diagnostic> {
+        var tokens: [Token] = []
+        var line: [Unicode.Scalar] = []
+        var lineNumber = 0
+        func isBlank(_ s: String) -> Bool { s.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" } }
+        var scalars = Array(text.unicodeScalars)
+        if scalars.last != "\n" { scalars.append("\n") }
+        let hadFinalNewline = text.unicodeScalars.last == "\n" || text.isEmpty
+        for scalar in scalars {
+            line.append(scalar)
+            guard scalar == "\n" else { continue }
+            lineNumber += 1
+            switch tokenize(line, lineNumber: lineNumber) {
+            case .failure(let d): return .failure(d)
+            case .success(let lineTokens):
+                let tags = lineTokens.compactMap { if case .tag(let t) = $0 { t } else { nil } }
+                let texts = lineTokens.compactMap { if case .text(let s) = $0 { s } else { nil } }
+                // Mustache's standalone rule: a line with one section, comment or partial tag and
+                // nothing but blanks around it leaves no trace in the output.
+                if tags.count == 1, tags[0].kind != nil, texts.allSatisfy(isBlank) {
+                    tokens.append(.tag(tags[0]))
+                } else {
+                    tokens.append(contentsOf: lineTokens)
+                }
+            }
+            line = []
+        }
+        if !hadFinalNewline, case .text(let last)? = tokens.last, last.hasSuffix("\n") {
+            tokens[tokens.count - 1] = .text(String(last.dropLast()))
+        }
+
+        var stack: [(name: String, inverted: Bool, location: SourceLocation, nodes: [TemplateNode])] =
+            [("", false, SourceLocation(path: path, line: 1, column: 1), [])]
+        for token in tokens {
+            switch token {
+            case .text(let s):
+                if case .text(let previous)? = stack[stack.count - 1].nodes.last {
+                    stack[stack.count - 1].nodes[stack[stack.count - 1].nodes.count - 1] = .text(previous + s)
+                } else if !s.isEmpty {
+                    stack[stack.count - 1].nodes.append(.text(s))
+                }
+            case .tag(let tag):
+                switch tag.kind {
+                case nil:
+                    stack[stack.count - 1].nodes.append(.variable(name: tag.name, location: tag.location))
+                case "!":
+                    break
+                case ">":
+                    stack[stack.count - 1].nodes.append(.partial(name: tag.name, location: tag.location))
+                case "#", "^":
+                    stack.append((tag.name, tag.kind == "^", tag.location, []))
+                default:  // "/"
+                    guard stack.count > 1 else {
+                        return .failure(.error("'{{/\(tag.name)}}' closes a section that was never opened", at: tag.location, id: "template.syntax"))
+                    }
+                    let open = stack.removeLast()
+                    guard open.name == tag.name else {
+                        return .failure(.error("'{{/\(tag.name)}}' does not match '{{#\(open.name)}}' opened at \(open.location.line):\(open.location.column)", at: tag.location, id: "template.syntax"))
+                    }
+                    stack[stack.count - 1].nodes.append(.section(name: open.name, inverted: open.inverted, body: open.nodes, location: open.location))
+                }
+            }
+        }
+        if stack.count > 1, let open = stack.last {
+            return .failure(.error("section '\(open.name)' is never closed; add '{{/\(open.name)}}'", at: open.location, id: "template.syntax"))
+        }
+        return .success(stack[0].nodes)
+    }
+
+    func isValidName(_ name: String) -> Bool {
+        if name == "." { return true }
+        guard !name.isEmpty else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && part.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        }
+    }
+}
+
+enum TemplateRenderer {
+    struct Failure: Error { var diagnostic: Diagnostic }
+    static let maxPartialDepth = 32
+
+    static func lookup(_ name: String, in stack: [TemplateValue]) -> TemplateValue? {
+        if name == "." { return stack.last }
+        let parts = name.split(separator: ".").map(String.init)
+        // The first part is looked up from the innermost context outwards; the rest inside it.
+        for context in stack.reversed() {
+            guard case .object(let fields) = context, var value = fields[parts[0]] else { continue }
+            for part in parts.dropFirst() {
+                guard case .object(let inner) = value, let next = inner[part] else { return nil }
+                value = next
+            }
+            return value
+        }
+        return nil
+    }
+
+    static func render(_ nodes: [TemplateNode], path: String, stack: inout [TemplateValue], partials: [String: Template], depth: Int, into out: inout String) throws {
+        for node in nodes {
+            switch node {
+            case .text(let s):
+                out += s
+            case let .variable(name, location):
+                guard let value = lookup(name, in: stack) else {
+                    throw Failure(diagnostic: .error("unknown variable '\(name)'", at: location, id: "template.unknown-variable"))
+                }
+                switch value {
+                case .string(let s): out += s
+                case .bool(let b): out += b ? "true" : "false"
+                case .list, .object:
+                    throw Failure(diagnostic: .error("'\(name)' is a \(value.kindName), not text; use it as a section '{{#\(name)}}…{{/\(name)}}'", at: location, id: "template.type"))
+                }
+            case let .section(name, inverted, body, location):
+                guard let value = lookup(name, in: stack) else {
+                    throw Failure(diagnostic: .error("unknown section '\(name)'", at: location, id: "template.unknown-variable"))
+                }
+                if inverted {
+                    if !value.isTruthy { try render(body, path: path, stack: &stack, partials: partials, depth: depth, into: &out) }
+                    continue
+                }
+                guard value.isTruthy else { continue }
+                if case .list(let items) = value {
+                    for item in items {
+                        stack.append(item)
+                        try render(body, path: path, stack: &stack, partials: partials, depth: depth, into: &out)
+                        stack.removeLast()
+                    }
+                } else {
+                    stack.append(value)
+                    try render(body, path: path, stack: &stack, partials: partials, depth: depth, into: &out)
+                    stack.removeLast()
+                }
+            case let .partial(name, location):
+                guard let partial = partials[name] else {
+                    let known = partials.keys.sorted().joined(separator: ", ")
+                    throw Failure(diagnostic: .error("unknown partial '\(name)'\(known.isEmpty ? "" : "; known: \(known)")", at: location, id: "template.unknown-partial"))
+                }
+                guard depth < maxPartialDepth else {
+                    throw Failure(diagnostic: .error("partials nest more than \(maxPartialDepth) deep (a partial that includes itself?)", at: location, id: "template.recursion"))
+                }
+                try render(partial.nodes, path: partial.path, stack: &stack, partials: partials, depth: depth + 1, into: &out)
+            }
+        }
+    }
+}
+
+extension TemplateValue {
+    var kindName: String {
+        switch self {
+        case .string: "string"
+        case .bool: "boolean"
+        case .list: "list"
+        case .object: "object"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// The parsed templates of a project: `Templates/<format>/<name>.mustache`, plus plain assets
+/// (such as `Templates/xhtml/style.css`) copied to the output as they are.
+public struct TemplateSet: Sendable {
+    /// A file read from Templates/: its path relative to that folder and its text.
+    public struct File: Sendable {
+        public var relativePath: String
+        public var path: String
+        public var text: String
+        public init(relativePath: String, path: String, text: String) {
+            self.relativePath = relativePath
+            self.path = path
+            self.text = text
+        }
+    }
+
+    /// Templates by format, then by name (file name without `.mustache`).
+    public private(set) var templates: [String: [String: Template]] = [:]
+    /// Assets by format, then by file name.
+    public private(set) var assets: [String: [String: String]] = [:]
+
+    public init() {}
+
+    /// Parses every template; syntax errors are reported with `path:line:col`.
+    public static func parse(_ files: [File]) -> (TemplateSet, [Diagnostic]) {
+        var set = TemplateSet()
+        var diagnostics: [Diagnostic] = []
+        for file in files.sorted(by: { $0.relativePath < $1.relativePath }) {
+            let parts = file.relativePath.split(separator: "/").map(String.init)
+            guard parts.count == 2 else { continue }
+            let (format, name) = (parts[0], parts[1])
+            if name.hasSuffix(".mustache") {
+                switch Template.parse(file.text, path: file.path) {
+                case .success(let t): set.templates[format, default: [:]][String(name.dropLast(".mustache".count))] = t
+                case .failure(let d): diagnostics.append(d)
+                }
+            } else if !name.hasPrefix(".") && name != "README.md" {
+                set.assets[format, default: [:]][name] = file.text
+            }
+        }
+        return (set, diagnostics)
+    }
+
+    /// Renders `name` of `format`, with the format's other templates available as partials.
+    public func render(format: String, name: String, context: TemplateValue) -> Result<String, Diagnostic> {
+        guard let template = templates[format]?[name] else {
+            return .failure(.error("template 'Templates/\(format)/\(name).mustache' is missing", at: nil, id: "template.missing"))
+        }
+        return template.render(context, partials: templates[format] ?? [:])
+    }
+
+    public func asset(format: String, name: String) -> String? { assets[format]?[name] }
+}

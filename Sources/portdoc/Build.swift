@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import PortDocCore
+import PortDocIO
+import XHTMLValidation
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render every locale to XHTML, Markdown and man pages, validate them, and replace Output/.",
+        discussion: """
+            Pages are rendered and validated in memory; Output/ is replaced only when all of them are
+            valid. With --check nothing is written: the command exits 1 and names each file of Output/
+            that differs from what a build produces.
+            """
+    )
+
+    @OptionGroup var options: ProjectOptions
+
+    @Option(name: .customLong("locale"), help: ArgumentHelp("Build only this locale (repeatable). Default: all.", valueName: "tag"))
+    var locales: [String] = []
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("Build only this format: xhtml, markdown or man (repeatable). Default: all.", valueName: "format"))
+    var formats: [String] = []
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The output folder, relative to the project root.", valueName: "dir"))
+    var output: String = "Output"
+
+    @Flag(help: "Compare with the output folder instead of writing it; exit 1 when it differs.")
+    var check = false
+
+    @Flag(help: "Treat warnings (such as untranslated text shown in the source language) as errors.")
+    var strict = false
+
+    func validate() throws {
+        for tag in locales {
+            if let problem = LocaleTag.problem(with: tag) { throw ValidationError("--locale \(problem)") }
+        }
+        for format in formats where OutputFormat(rawValue: format) == nil {
+            throw ValidationError("--format '\(format)' is not one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let (loaded, loadDiagnostics) = ProjectLoader(root: options.root).load()
+        guard let project = loaded else {
+            report(loadDiagnostics)
+            throw ExitCode(ExitStatus.findings)
+        }
+        let selectedLocales = locales.isEmpty ? project.locales : locales
+        let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
+        let validator: XHTMLValidator?
+        do {
+            validator = selectedFormats.contains(.xhtml) ? try XHTMLValidator() : nil
+        } catch {
+            report(loadDiagnostics + error.diagnostics)
+            throw ExitCode(ExitStatus.environment)
+        }
+        let (files, buildDiagnostics) = Builder(project: project, validator: validator).build(locales: selectedLocales, formats: selectedFormats)
+        let all = Diagnostics(loadDiagnostics + buildDiagnostics)
+        report(all.all)
+        if all.hasErrors || (strict && !all.warnings.isEmpty) {
+            FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
+            throw ExitCode(ExitStatus.findings)
+        }
+        let tree = OutputTree(directory: options.root.appendingPathComponent(output))
+        let complete = locales.isEmpty && formats.isEmpty
+        if check {
+            let differences = tree.differences(from: files, complete: complete)
+            for line in differences { print("\(output)/\(line)") }
+            if !differences.isEmpty {
+                FileHandle.standardError.write(Data("build --check: \(differences.count) file(s) differ; run 'portdoc build' and commit \(output)/\n".utf8))
+                throw ExitCode(ExitStatus.findings)
+            }
+            print("build --check: \(output)/ is up to date (\(files.count) files)")
+            return
+        }
+        do {
+            try tree.replace(with: files, complete: complete)
+        } catch {
+            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(error.localizedDescription)\n".utf8))
+            throw ExitCode(ExitStatus.environment)
+        }
+        print("build: wrote \(files.count) files for \(selectedLocales.joined(separator: ", ")) to \(output)/")
+    }
+}
