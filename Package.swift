@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(
             name: "PortDocTests",
             dependencies: ["PortDocCore", "PortDocIO", "XHTMLValidation"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

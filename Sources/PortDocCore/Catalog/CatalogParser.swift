@@ -12,7 +12,8 @@ public enum CatalogParser {
         var walker = YAMLWalker(path: path)
         let catalog = parseRoot(root, &walker)
         diagnostics.append(contentsOf: walker.diagnostics.all)
-        if let catalog { diagnostics.append(contentsOf: check(catalog)) }
+        // Cross checks only on a complete catalog: a dropped row would cause follow-on errors.
+        if let catalog, !walker.diagnostics.hasErrors { diagnostics.append(contentsOf: check(catalog)) }
         return (diagnostics.hasErrors ? nil : catalog, diagnostics.all)
     }
 

@@ -1,0 +1,31 @@
+# PortDoc: `make docs` builds Output/ from the committed inputs; `make test` runs every check.
+SWIFT ?= swift
+# Debian packages the build and the tests need: libxml2 headers, the XHTML DTD (XML catalog),
+# mandoc and groff for man-page linting, gettext for msgfmt --check, pkg-config for SwiftPM.
+APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build docs test check validate clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product portdoc
+
+docs: build
+	.build/release/portdoc build
+
+test: deps
+	$(SWIFT) test
+	$(SWIFT) run portdoc build --check
+	$(SWIFT) run portdoc validate Output
+
+clean:
+	rm -rf .build

@@ -1,0 +1,151 @@
+import Foundation
+import PortDocCore
+import PortDocIO
+import Testing
+
+@Suite("Catalog parsing and diagnostics")
+struct CatalogTests {
+    @Test func miniCatalogParses() {
+        let (catalog, diagnostics) = parseCatalog(miniCatalog)
+        #expect(diagnostics == [])
+        #expect(catalog?.rows.count == 1)
+        #expect(catalog?.rows.first?.description.first?.text.args["url"] == .url("https://example.com"))
+    }
+
+    @Test func realProjectHasTheSeedsCounts() throws {
+        let (project, diagnostics) = ProjectLoader(root: repoRoot).load()
+        #expect(Diagnostics(diagnostics).all.filter { $0.severity != .note } == [])
+        let catalog = try #require(project?.catalog)
+        #expect(catalog.tables.count == 6)
+        #expect(catalog.rows.count == 31)
+        #expect(catalog.distinctPorts.count == 24)
+        #expect(catalog.sections.map(\.id) == ["agent", "web-console", "server", "rd-sensor", "mdc", "mdm-device"])
+        #expect(catalog.sections[1].tables.isEmpty, "the Web Console heading has no table in the seed")
+        #expect(catalog.rows.filter { $0.ports.contains { $0.configurable } }.flatMap { $0.ports.map(\.numberText) }.sorted() == ["2222", "2222", "2222", "2223"])
+        let failover = catalog.rows.flatMap(\.ports).first { $0.failoverFor != nil }
+        #expect(failover?.numberText == "443" && failover?.failoverFor == 8883)
+        #expect(Set(catalog.rows.flatMap(\.ports).compactMap(\.label)) == ["Microsoft SQL", "MySQL"])
+        let noted = catalog.rows.flatMap(\.description).filter { !$0.text.footnotes.isEmpty }
+        #expect(noted.map(\.text.key) == ["row.mdm-device.5228.gcm", "row.mdm-device.5228.fcm"])
+    }
+
+    @Test func everySentenceOfTheSeedIsInTheSourceText() throws {
+        let seed = try String(contentsOf: repoRoot.appendingPathComponent("../shared/seeds/000_02aec58378109cf3.txt"), encoding: .utf8)
+        let (project, _) = ProjectLoader(root: repoRoot).load()
+        let source = try #require(project?.source)
+        let catalog = try #require(project?.catalog)
+        // Fill placeholders with the catalog's data, then every message must occur in the seed.
+        var args: [String: [String: ArgValue]] = [:]
+        for ref in catalog.textRefs { args[ref.key] = ref.args }
+        let flatSeed = Whitespace.normalize(seed)
+        for entry in source.entries where !entry.key.hasPrefix("ui.") && entry.key != "doc.title" {
+            var text = entry.text
+            for (name, value) in args[entry.key] ?? [:] { text = text.replacingOccurrences(of: "{\(name)}", with: value.text) }
+            #expect(flatSeed.contains(text), "\(entry.key) is not word for word in the seed: \(text)")
+        }
+        // And every table cell line of the seed is covered by some message or data.
+        let messages = source.entries.map { entry in
+            var text = entry.text
+            for (name, value) in args[entry.key] ?? [:] { text = text.replacingOccurrences(of: "{\(name)}", with: value.text) }
+            return text
+        }
+        let portTexts = Set(catalog.rows.flatMap(\.ports).map { port in port.label.map { "\(port.numberText) (\($0))" } ?? port.numberText })
+        for raw in seed.split(separator: "\n") {
+            var line = Whitespace.normalize(String(raw))
+            for prefix in ["•", "* "] where line.hasPrefix(prefix) { line = String(line.dropFirst(prefix.count)) }
+            if line.hasSuffix(" |") { line = String(line.dropLast(2)) }
+            if line.hasSuffix("*") { line = String(line.dropLast()) }
+            guard line.count > 12, !portTexts.contains(line) else { continue }  // separators, protocols, ports
+            #expect(messages.contains { $0.contains(line) || line.contains($0) && $0.count > line.count / 2 }, "seed line not covered: \(line)")
+        }
+    }
+
+    @Test(arguments: [
+        ("heading: section.main", "headng: section.main", "c.yaml:16:5: error: unknown key 'headng' in a section; did you mean 'heading'? [catalog.unknown-key]"),
+        ("- protocol: TCP", "- protcol: TCP", "c.yaml:20:13: error: unknown key 'protcol' in a row; did you mean 'protocol'? [catalog.unknown-key]"),
+    ])
+    func unknownKeys(old: String, new: String, expected: String) {
+        let (catalog, diagnostics) = parseCatalog(miniCatalog.replacingOccurrences(of: old, with: new))
+        #expect(catalog == nil)
+        #expect(diagnostics.first == expected, "\(diagnostics)")
+    }
+
+    @Test func missingRequiredField() {
+        let (_, d) = parseCatalog(miniCatalog.replacingOccurrences(of: "            transport: tcp\n", with: ""))
+        #expect(d == ["c.yaml:20:13: error: a row is missing required key 'transport' [catalog.missing-key]"])
+    }
+
+    @Test(arguments: [
+        ("[443]", "[0]", "c.yaml:22:21: error: port 0 is out of range; ports are 1 to 65535 [catalog.port-range]"),
+        ("[443]", "[65536]", "c.yaml:22:21: error: port 65536 is out of range; ports are 1 to 65535 [catalog.port-range]"),
+        ("[443]", "[-1]", "c.yaml:22:21: error: '-1' is not a port number (1 to 65535) or a range such as 5228-5230 [catalog.port]"),
+        ("[443]", "[https]", "c.yaml:22:21: error: 'https' is not a port number (1 to 65535) or a range such as 5228-5230 [catalog.port]"),
+        ("[443]", "[99999999999999999999]", "c.yaml:22:21: error: '99999999999999999999' is not a port number (1 to 65535) or a range such as 5228-5230 [catalog.port]"),
+        ("[443]", "[443, 443]", "c.yaml:22:26: error: port 443 appears twice in one row [catalog.duplicate-port]"),
+        ("[443]", "[\"5230-5228\"]", "c.yaml:22:21: error: port range '5230-5228' must go from low to high [catalog.port-range]"),
+    ])
+    func badPorts(old: String, new: String, expected: String) {
+        let (catalog, d) = parseCatalog(miniCatalog.replacingOccurrences(of: "ports: \(old)", with: "ports: \(new)"))
+        #expect(catalog == nil)
+        #expect(d == [expected])
+    }
+
+    @Test func portRangesExpand() throws {
+        let (catalog, d) = parseCatalog(miniCatalog.replacingOccurrences(of: "ports: [443]", with: "ports: [\"5228-5230\", {port: 80, label: HTTP}]"))
+        #expect(d == [])
+        #expect(try #require(catalog).distinctPorts == [80, 5228, 5229, 5230])
+    }
+
+    @Test func duplicateIDs() {
+        let text = miniCatalog.replacingOccurrences(of: "      - id: main-ports", with: "      - id: main")
+        let (_, d) = parseCatalog(text)
+        #expect(d == ["c.yaml:18:13: error: duplicate section or table id 'main'; first defined at 15:9 [catalog.duplicate-id]"])
+    }
+
+    @Test func undefinedAndUnusedFootnotes() {
+        let (_, undefined) = parseCatalog(miniCatalog.replacingOccurrences(of: "footnotes: [note]", with: "footnotes: [nope]"))
+        #expect(undefined == [
+            "c.yaml:24:23: error: footnote 'nope' is referenced but not defined under 'footnotes' [catalog.undefined-footnote]",
+            "c.yaml:12:9: error: footnote 'note' is defined but never referenced [catalog.unused-footnote]",
+        ])
+    }
+
+    @Test func yamlSyntaxAndDuplicateKeys() {
+        let (_, syntax) = parseCatalog("document:\n  id: [unclosed\n")
+        #expect(syntax.count == 1)
+        #expect(syntax[0].hasPrefix("c.yaml:3:1: error: YAML syntax error:"), "\(syntax)")
+        let (_, duplicate) = parseCatalog(miniCatalog.replacingOccurrences(of: "  id: mini\n", with: "  id: mini\n  id: other\n"))
+        #expect(duplicate == ["c.yaml:2:3: error: duplicate key 'id' in a mapping [yaml.duplicate-key]"])
+    }
+
+    @Test func proseInsteadOfAKeyIsRefused() {
+        let (_, d) = parseCatalog(miniCatalog.replacingOccurrences(of: "heading: section.main", with: "heading: Main computer"))
+        #expect(d == ["c.yaml:16:14: error: 'heading' must be a message key (dot-separated lowercase words, digits and '-', such as 'row.agent.2222'), found 'Main computer'; prose belongs in Locales/ [catalog.message-key]"])
+    }
+
+    @Test func wrongTypes() {
+        let (_, d) = parseCatalog(miniCatalog.replacingOccurrences(of: "ports: [443]", with: "ports: 443"))
+        #expect(d == ["c.yaml:22:20: error: 'ports' must be a sequence, found a scalar [catalog.type]"])
+    }
+
+    @Test func aliasBombIsStopped() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 { yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        yaml += "document: *a9\nsections: []\n"
+        let start = Date()
+        let (catalog, d) = parseCatalog(yaml)
+        #expect(catalog == nil)
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(d.contains { $0.contains("[catalog.unknown-key]") })
+    }
+
+    @Test func localeTags() {
+        for good in ["de", "en", "pt-BR", "sr-Latn", "zh-Hant-TW", "qps-ploc", "de-CH-1996", "x-private"] {
+            #expect(LocaleTag.isValid(good), "\(good)")
+        }
+        for bad in ["", "../x", "en/US", "de\0", "..", "e", "english-language-x", "de_DE", "en-"] {
+            #expect(!LocaleTag.isValid(bad), "\(bad)")
+        }
+        #expect(LocaleTag.problem(with: "../x") == "'../x' is not a BCP 47 language tag: only letters, digits and '-' are allowed")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import PortDocCore
+import Testing
+
+/// The repository root, found from this file's path (tests read the real Catalog/, Locales/, Templates/).
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let fixturesRoot = repoRoot.appendingPathComponent("Tests/PortDocTests/Fixtures")
+
+/// Diagnostics printed as users see them.
+func lines(_ diagnostics: [Diagnostic]) -> [String] { diagnostics.map(\.description) }
+
+/// A small valid catalog; tests replace parts of it to provoke one diagnostic each.
+let miniCatalog = """
+document:
+  id: mini
+  source-locale: de
+  title: doc.title
+  intro: [doc.intro]
+  man:
+    name: mini
+    section: "7"
+    date: "2024-01-02"
+    source: Mini
+footnotes:
+  - id: note
+    text: footnote.note
+sections:
+  - id: main
+    heading: section.main
+    tables:
+      - id: main-ports
+        rows:
+          - protocol: TCP
+            transport: tcp
+            ports: [443]
+            description:
+              - line: row.web
+                args:
+                  url: {url: "https://example.com"}
+                footnotes: [note]
+"""
+
+func parseCatalog(_ text: String) -> (Catalog?, [String]) {
+    let (c, d) = CatalogParser.parse(text, path: "c.yaml")
+    return (c, lines(d))
+}
+
+/// Runs an external tool; returns exit status and combined output, or nil when it is not installed.
+func runTool(_ name: String, _ arguments: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String)? {
+    let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+    guard let dir = paths.first(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }) else { return nil }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "\(dir)/\(name)")
+    p.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    let input = Pipe()
+    p.standardInput = input
+    try p.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
