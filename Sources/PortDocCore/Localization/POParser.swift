@@ -19,7 +19,8 @@ public enum POParser {
                 continue
             }
             if !entry.isObsolete {
-                let key = (entry.context.map { $0 + "\u{4}" } ?? "") + entry.id
+                // PortDoc keys messages by msgctxt alone: one key, one entry, whatever its msgid.
+                let key = entry.context.map { "ctxt:" + $0 } ?? ("id:" + entry.id)
                 if let first = seen[key] {
                     let name = entry.context.map { "msgctxt \"\(POWriter.escape($0))\"" } ?? "msgid \"\(POWriter.escape(entry.id))\""
                     d.error("duplicate entry \(name); first defined at line \(first.line)", at: entry.location, id: "po.duplicate")
