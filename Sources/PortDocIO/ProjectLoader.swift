@@ -5,8 +5,13 @@ import PortDocCore
 /// Paths in diagnostics are relative to the root, as users type them.
 public struct ProjectLoader {
     public let root: URL
+    /// Where templates come from: `Templates/` under the root unless given.
+    public let templatesRoot: URL
 
-    public init(root: URL) { self.root = root.standardizedFileURL }
+    public init(root: URL, templates: URL? = nil) {
+        self.root = root.standardizedFileURL
+        self.templatesRoot = (templates ?? root.appendingPathComponent("Templates")).standardizedFileURL
+    }
 
     public func load() -> (Project?, [Diagnostic]) {
         var d = Diagnostics()
@@ -73,15 +78,18 @@ public struct ProjectLoader {
     }
 
     func templateFiles(_ d: inout Diagnostics) -> [TemplateSet.File] {
-        let base = root.appendingPathComponent("Templates")
+        let base = templatesRoot
         var result: [TemplateSet.File] = []
         let formats = ((try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []).sorted()
         for format in formats where !format.hasPrefix(".") {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: base.appendingPathComponent(format).path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            for path in files(in: "Templates/\(format)", extensions: ["mustache", "css"]) {
-                if let text = read(path, &d) {
-                    result.append(.init(relativePath: String(path.dropFirst("Templates/".count)), path: path, text: text))
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent(format).path)) ?? [])
+                .filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") }.sorted()
+            for name in names {
+                let path = "Templates/\(format)/\(name)"
+                if let text = read(base.appendingPathComponent("\(format)/\(name)"), display: path, &d) {
+                    result.append(.init(relativePath: "\(format)/\(name)", path: path, text: text))
                 }
             }
         }
@@ -91,7 +99,10 @@ public struct ProjectLoader {
 
     /// Reads a UTF-8 text file; reports a missing file or invalid UTF-8 with its position.
     func read(_ relativePath: String, _ d: inout Diagnostics) -> String? {
-        let url = root.appendingPathComponent(relativePath)
+        read(root.appendingPathComponent(relativePath), display: relativePath, &d)
+    }
+
+    func read(_ url: URL, display relativePath: String, _ d: inout Diagnostics) -> String? {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             d.error("cannot read \(relativePath): no such file or not readable", at: nil, id: "io.read")
             return nil
