@@ -182,12 +182,12 @@ public enum CatalogParser {
         let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         var numbers: [Int] = []
         for part in parts {
-            guard !part.isEmpty, part.count <= 6, part.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(part) else {
+            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 w.error("'\(text)' is not a port number (1 to 65535) or a range such as 5228-5230", at: node, id: "catalog.port")
                 return nil
             }
-            guard (1...65535).contains(n) else {
-                w.error("port \(n) is out of range; ports are 1 to 65535", at: node, id: "catalog.port-range")
+            guard let n = Int(part), (1...65535).contains(n) else {
+                w.error("port \(part) is out of range; ports are 1 to 65535", at: node, id: "catalog.port-range")
                 return nil
             }
             numbers.append(n)
