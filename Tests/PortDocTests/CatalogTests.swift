@@ -30,7 +30,7 @@ struct CatalogTests {
     }
 
     @Test func everySentenceOfTheSeedIsInTheSourceText() throws {
-        let seed = try String(contentsOf: repoRoot.appendingPathComponent("../shared/seeds/000_02aec58378109cf3.txt"), encoding: .utf8)
+        let seed = try String(contentsOf: fixturesRoot.appendingPathComponent("seed/000_02aec58378109cf3.txt"), encoding: .utf8)
         let (project, _) = ProjectLoader(root: repoRoot).load()
         let source = try #require(project?.source)
         let catalog = try #require(project?.catalog)
