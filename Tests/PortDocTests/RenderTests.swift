@@ -155,6 +155,25 @@ struct RenderTests {
         #expect(lines(entity).contains { $0.contains("[xhtml.doctype]") || $0.contains("[xhtml.internal-subset]") }, "\(lines(entity))")
     }
 
+    @Test func aTemplateThatProducesInvalidXHTMLFailsTheBuild() throws {
+        var project = try loadMiniProject()
+        let templatesDir = repoRoot.appendingPathComponent("Templates/xhtml")
+        var files: [TemplateSet.File] = []
+        for name in ["page.mustache", "section.mustache", "index.mustache", "style.css"] {
+            var text = try String(contentsOf: templatesDir.appendingPathComponent(name), encoding: .utf8)
+            if name == "page.mustache" { text = text.replacingOccurrences(of: "<h1>{{title}}</h1>", with: "<h1><marquee>{{title}}</marquee></h1>") }
+            files.append(.init(relativePath: "xhtml/\(name)", path: "Templates/xhtml/\(name)", text: text))
+        }
+        let (set, parseErrors) = TemplateSet.parse(files)
+        #expect(parseErrors == [])
+        project.templates = set
+        let (_, d) = Builder(project: project, validator: sharedValidator).build(locales: ["de"], formats: [.xhtml])
+        #expect(lines(d) == [
+            "Output/html/de/index.html:20:1: error: Element marquee is not declared in h1 list of possible children [xhtml.invalid]",
+            "Output/html/de/index.html:20:5: error: No declaration for element marquee [xhtml.invalid]",
+        ])
+    }
+
     @Test func markdownAndManChecksFindBrokenStructure() {
         let md = "| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n\ntext[^missing]\n"
         #expect(lines(MarkdownChecks.check(md, path: "m.md")) == [
