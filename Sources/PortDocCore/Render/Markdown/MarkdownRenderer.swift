@@ -28,8 +28,9 @@ public enum MarkdownRenderer {
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
         var model = PageModel.build(doc, writer: Writer())
-        model["languages"] = .list(doc.languages.map { lang in
+        model["languages"] = .list(doc.languages.enumerated().map { index, lang in
             [
+                "first": .bool(index == 0),
                 "tag": .string(lang.tag),
                 "name": .string(MarkdownEscaper.text(lang.name)),
                 "href": .string("../\(lang.tag)/\(doc.id).md"),
