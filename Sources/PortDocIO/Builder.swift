@@ -21,10 +21,13 @@ public struct OutputFile: Sendable, Equatable {
 public struct Builder {
     public var project: Project
     public var validator: XHTMLValidator?
+    /// The output folder as the user names it, so that diagnostics point where the file will be.
+    public var outputName: String
 
-    public init(project: Project, validator: XHTMLValidator?) {
+    public init(project: Project, validator: XHTMLValidator?, outputName: String = "Output") {
         self.project = project
         self.validator = validator
+        self.outputName = outputName
     }
 
     public func build(locales: [String], formats: [OutputFormat]) -> (files: [OutputFile], diagnostics: [Diagnostic]) {
@@ -37,7 +40,10 @@ public struct Builder {
             guard let doc else { continue }
             documents.append(doc)
             for fallback in doc.fallbacks {
-                d.warning("'\(fallback.key)' is \(fallback.status.rawValue) in '\(locale)'; showing the \(doc.sourceLocale) text", at: SourceLocation(path: "Locales/\(locale).po", line: project.translations[locale]?.entry(for: fallback.key)?.location?.line ?? 1, column: 1), id: "build.fallback")
+                let translation = project.translations[locale]
+                let location = translation?.entry(for: fallback.key)?.location
+                    ?? translation.map { SourceLocation(path: $0.file.path, line: 1, column: 1) }
+                d.warning("'\(fallback.key)' is \(fallback.status.rawValue) in '\(locale)'; showing the \(doc.sourceLocale) text", at: location, id: "build.fallback")
             }
             for format in formats {
                 let rendered: Result<String, Diagnostic>
@@ -69,10 +75,10 @@ public struct Builder {
     /// `html/index.html` (the language index) and `html/style.css`.
     func xhtmlSiteFiles(_ documents: [LocalizedDocument], _ d: inout Diagnostics) -> [OutputFile] {
         var files: [OutputFile] = []
-        let total = project.source.keys.count
         let entries = documents.map { doc in
-            XHTMLRenderer.IndexEntry(tag: doc.locale, name: doc.languages.first { $0.tag == doc.locale }?.name ?? doc.locale,
-                                     title: doc.title.plain, translated: total - doc.fallbacks.count, total: total)
+            let (translated, total) = project.completeness(of: doc.locale)
+            return XHTMLRenderer.IndexEntry(tag: doc.locale, name: doc.languages.first { $0.tag == doc.locale }?.name ?? doc.locale,
+                                            title: doc.title.plain, translated: translated, total: total)
         }
         let source = documents.first { $0.locale == $0.sourceLocale } ?? documents[0]
         switch XHTMLRenderer.renderIndex(entries, sourceLocale: source.locale, title: source.title.plain, templates: project.templates) {
@@ -89,7 +95,7 @@ public struct Builder {
 
     /// Validates generated files in memory: XHTML against the DTD, Markdown and man structure.
     public func validate(_ files: [OutputFile]) -> [Diagnostic] {
-        files.flatMap { file in OutputValidation.check(file.contents, path: "Output/" + file.path, validator: validator) }
+        files.flatMap { file in OutputValidation.check(file.contents, path: "\(outputName)/\(file.path)", validator: validator) }
     }
 }
 

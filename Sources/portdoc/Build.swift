@@ -51,7 +51,7 @@ struct Build: ParsableCommand {
             report(loadDiagnostics + error.diagnostics)
             throw ExitCode(ExitStatus.environment)
         }
-        let (files, buildDiagnostics) = Builder(project: project, validator: validator).build(locales: selectedLocales, formats: selectedFormats)
+        let (files, buildDiagnostics) = Builder(project: project, validator: validator, outputName: output).build(locales: selectedLocales, formats: selectedFormats)
         let all = Diagnostics(loadDiagnostics + buildDiagnostics)
         report(all.all)
         if all.hasErrors || (strict && !all.warnings.isEmpty) {

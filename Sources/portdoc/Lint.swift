@@ -24,8 +24,7 @@ struct Lint: ParsableCommand {
         print("source \(project.source.path) (\(project.source.locale)): \(project.source.keys.count) message keys")
         for locale in project.locales where locale != c.document.sourceLocale {
             guard let t = project.translations[locale] else { continue }
-            let translated = project.source.entries.filter { t.status(of: $0.key, source: $0.text) == .translated }.count
-            let total = project.source.entries.count
+            let (translated, total) = project.completeness(of: locale)
             let percent = total == 0 ? 100 : translated * 100 / total
             print("locale \(locale) (\(t.file.path)): \(translated)/\(total) translated (\(percent) %)")
         }

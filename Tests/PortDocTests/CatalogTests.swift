@@ -139,6 +139,26 @@ struct CatalogTests {
         #expect(d.contains { $0.contains("[catalog.unknown-key]") })
     }
 
+    /// The walk itself must stop: aliases nest valid rows 100 × 100 × 100 deep through the schema,
+    /// so only the node limit keeps the walk short.
+    @Test func aliasBombThroughValidStructureHitsTheNodeLimit() {
+        func list(_ first: String, _ alias: String) -> String {
+            "[" + ([first] + Array(repeating: alias, count: 99)).joined(separator: ", ") + "]"
+        }
+        let rows = list("&r {protocol: TCP, transport: tcp, ports: [443], description: row.web}", "*r")
+        let tables = list("&t {id: t, rows: \(rows)}", "*t")
+        let sections = list("&s {id: s, heading: section.s, tables: \(tables)}", "*s")
+        let yaml = """
+            document: {id: x, source-locale: de, title: doc.title, man: {name: x, section: "7", date: "2024-01-01", source: X}}
+            sections: \(sections)
+            """
+        let start = Date()
+        let (catalog, d) = parseCatalog(yaml)
+        #expect(catalog == nil)
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(d.contains { $0.hasSuffix("error: the document expands to more than 200000 nodes (an alias bomb?) [yaml.too-large]") }, "\(d.prefix(3))")
+    }
+
     @Test func localeTags() {
         for good in ["de", "en", "pt-BR", "sr-Latn", "zh-Hant-TW", "qps-ploc", "de-CH-1996", "x-private"] {
             #expect(LocaleTag.isValid(good), "\(good)")

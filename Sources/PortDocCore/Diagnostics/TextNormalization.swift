@@ -6,26 +6,19 @@ public enum TextNormalization {
 
     /// Decodes UTF-8 strictly; reports the line and column of the first invalid byte.
     public static func decodeUTF8(_ bytes: [UInt8], path: String) -> Result<String, Diagnostic> {
-        var line = 1, column = 1
-        var index = 0
+        if let text = String(validating: bytes, as: UTF8.self) {
+            return .success(stripBOM(text).replacingCRLF())
+        }
+        // Only on failure: walk the scalars to say where the first invalid byte is.
+        var line = 1, column = 1, offset = 0
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
-        var scalars = String.UnicodeScalarView()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar):
-                scalars.append(scalar)
-                index += String(scalar).utf8.count
-                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
-            case .emptyInput:
-                var text = String(scalars)
-                text = stripBOM(text)
-                return .success(text.replacingCRLF())
-            case .error:
-                return .failure(.error("invalid UTF-8 near byte \(index + 1); the file must be UTF-8",
-                                       at: SourceLocation(path: path, line: line, column: column), id: "input.encoding"))
-            }
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            offset += UTF8.width(scalar)
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
         }
+        return .failure(.error("invalid UTF-8 near byte \(offset + 1); the file must be UTF-8",
+                               at: SourceLocation(path: path, line: line, column: column), id: "input.encoding"))
     }
 }
 

@@ -18,6 +18,16 @@ public struct Project: Sendable {
         [catalog.document.sourceLocale] + translations.keys.filter { $0 != catalog.document.sourceLocale }.sorted()
     }
 
+    /// How many source messages `locale` translates against the current source text, of how many.
+    /// The source locale is complete by definition.
+    public func completeness(of locale: String) -> (translated: Int, total: Int) {
+        let total = source.entries.count
+        guard locale != catalog.document.sourceLocale else { return (total, total) }
+        guard let translation = translations[locale] else { return (0, total) }
+        let translated = source.entries.filter { translation.status(of: $0.key, source: $0.text) == .translated }.count
+        return (translated, total)
+    }
+
     /// Interface strings the renderers need from every locale (the templates may use more `ui.*` keys).
     public static let requiredInterfaceKeys = [
         "ui.language-name", "ui.column.protocol", "ui.column.port", "ui.column.description",

@@ -114,13 +114,13 @@ public enum Resolver {
                     if let problem = placeholderMismatch(source: sourceEntry.text, translation: candidate) {
                         diagnostics.error("the translation of '\(ref.key)' \(problem)", at: location, id: "translation.placeholder")
                         fallback = sourceLocale
-                        fallbacks.append(Fallback(key: ref.key, status: status))
+                        recordFallback(Fallback(key: ref.key, status: status))
                     } else {
                         raw = candidate
                     }
                 } else {
                     fallback = sourceLocale
-                    fallbacks.append(Fallback(key: ref.key, status: status))
+                    recordFallback(Fallback(key: ref.key, status: status))
                 }
             }
             let (clean, replaced) = Resolver.sanitize(raw)
@@ -150,6 +150,11 @@ public enum Resolver {
                 }
             }
             return LocalizedText(pieces: pieces, fallbackLocale: fallback)
+        }
+
+        /// A key used in several places (such as a shared row text) falls back once.
+        mutating func recordFallback(_ fallback: Fallback) {
+            if !fallbacks.contains(where: { $0.key == fallback.key }) { fallbacks.append(fallback) }
         }
 
         func placeholderMismatch(source: String, translation: String) -> String? {

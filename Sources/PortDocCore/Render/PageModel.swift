@@ -8,12 +8,15 @@ protocol FormatWriter {
     func descriptionCell(_ items: [LocalizedItem]) -> String
     /// Extra fields a format wants on each row (man pages split rows into tbl lines).
     func rowExtras(_ row: LocalizedRow) -> [String: TemplateValue]
+    /// The link from this page to the same document in `locale`, or nil where the format has none.
+    func href(toLocale locale: String, documentID: String) -> String?
     /// Headings: inline text, or a quoted macro argument for roff.
     func heading(_ text: LocalizedText) -> String
 }
 
 extension FormatWriter {
     func rowExtras(_ row: LocalizedRow) -> [String: TemplateValue] { [:] }
+    func href(toLocale locale: String, documentID: String) -> String? { nil }
     func heading(_ text: LocalizedText) -> String { inline(text) }
 
     func paragraph(_ p: Paragraph) -> String {
@@ -83,12 +86,15 @@ enum PageModel {
             "uiHeading": .object(uiHeading),
             "fallbackCount": .string(String(fallbackCount)),
             "hasFallbacks": .bool(fallbackCount > 0),
-            "languages": .list(doc.languages.map { lang in
-                [
+            "languages": .list(doc.languages.enumerated().map { index, lang in
+                var fields: [String: TemplateValue] = [
+                    "first": .bool(index == 0),
                     "tag": .string(lang.tag),
                     "name": .string(writer.plain(lang.name)),
                     "current": .bool(lang.tag == doc.locale),
                 ]
+                fields["href"] = writer.href(toLocale: lang.tag, documentID: doc.id).map { .string($0) }
+                return .object(fields)
             }),
         ]
     }

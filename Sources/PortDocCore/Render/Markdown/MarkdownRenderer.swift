@@ -16,6 +16,8 @@ public enum MarkdownRenderer {
 
         func marker(_ ref: FootnoteRef) -> String { "[^\(ref.id)]" }
 
+        func href(toLocale locale: String, documentID: String) -> String? { "../\(locale)/\(documentID).md" }
+
         func portsCell(_ ports: [PortSpec]) -> String {
             ports.map { MarkdownEscaper.text(Self.portText($0)) }.joined(separator: "<br>")
         }
@@ -27,16 +29,6 @@ public enum MarkdownRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        var model = PageModel.build(doc, writer: Writer())
-        model["languages"] = .list(doc.languages.enumerated().map { index, lang in
-            [
-                "first": .bool(index == 0),
-                "tag": .string(lang.tag),
-                "name": .string(MarkdownEscaper.text(lang.name)),
-                "href": .string("../\(lang.tag)/\(doc.id).md"),
-                "current": .bool(lang.tag == doc.locale),
-            ]
-        })
-        return templates.render(format: format, name: "page", context: .object(model))
+        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer())))
     }
 }

@@ -19,10 +19,8 @@ public struct Template: Sendable {
         var stack = [context]
         do {
             try TemplateRenderer.render(nodes, path: path, stack: &stack, partials: partials, depth: 0, into: &out)
-        } catch let error as TemplateRenderer.Failure {
-            return .failure(error.diagnostic)
         } catch {
-            return .failure(.error("\(error)", at: SourceLocation(path: path, line: 1, column: 1), id: "template.render"))
+            return .failure(error.diagnostic)
         }
         return .success(out)
     }
@@ -197,7 +195,7 @@ enum TemplateRenderer {
         return nil
     }
 
-    static func render(_ nodes: [TemplateNode], path: String, stack: inout [TemplateValue], partials: [String: Template], depth: Int, into out: inout String) throws {
+    static func render(_ nodes: [TemplateNode], path: String, stack: inout [TemplateValue], partials: [String: Template], depth: Int, into out: inout String) throws(Failure) {
         for node in nodes {
             switch node {
             case .text(let s):

@@ -20,6 +20,8 @@ public enum XHTMLRenderer {
             return out
         }
 
+        func href(toLocale locale: String, documentID: String) -> String? { "../\(locale)/index.html" }
+
         func marker(_ ref: FootnoteRef) -> String {
             "<sup class=\"fnref\"><a href=\"#fn-\(ref.id)\" id=\"fnref-\(ref.id)-\(ref.occurrence)\">\(ref.number)</a></sup>"
         }
@@ -54,14 +56,6 @@ public enum XHTMLRenderer {
         var model = PageModel.build(doc, writer: Writer())
         model["stylesheet"] = "../style.css"
         model["languageIndex"] = "../index.html"
-        model["languages"] = .list(doc.languages.map { lang in
-            [
-                "tag": .string(lang.tag),
-                "name": .string(XMLEscaper.text(lang.name)),
-                "href": .string("../\(lang.tag)/index.html"),
-                "current": .bool(lang.tag == doc.locale),
-            ]
-        })
         return .object(model)
     }
 
