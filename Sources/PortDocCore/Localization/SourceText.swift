@@ -7,6 +7,13 @@ public struct SourceText: Sendable, Equatable {
         public var text: String
         public var keyLocation: SourceLocation
         public var textLocation: SourceLocation
+
+        public init(key: String, text: String, keyLocation: SourceLocation, textLocation: SourceLocation) {
+            self.key = key
+            self.text = text
+            self.keyLocation = keyLocation
+            self.textLocation = textLocation
+        }
     }
 
     public var path: String

@@ -1,0 +1,39 @@
+/// Extracted comments (`#.`) for translators, generated from the project: what each message's
+/// placeholders stand for, which glossary terms and numbers it must keep. `locales update` and
+/// `locales add` write them; translators see them in Poedit or Weblate.
+public enum TranslatorNotes {
+    public static func notes(for project: Project) -> [String: [String]] {
+        var placeholderKinds: [String: [String: String]] = [:]
+        for ref in project.catalog.textRefs {
+            for (name, value) in ref.args {
+                let kind: String
+                switch value {
+                case .url: kind = "a URL"
+                case .host: kind = "a host name"
+                }
+                placeholderKinds[ref.key, default: [:]][name] = kind
+            }
+        }
+        var result: [String: [String]] = [:]
+        for entry in project.source.entries {
+            var lines: [String] = []
+            if entry.key.hasPrefix(SourceText.interfacePrefix) {
+                lines.append("Interface text used by the templates.")
+            }
+            let names = Placeholder.names(in: entry.text) ?? []
+            var seen = Set<String>()
+            for name in names where seen.insert(name).inserted {
+                let kind = placeholderKinds[entry.key]?[name] ?? "a value filled in by the build"
+                lines.append("{\(name)} is \(kind); keep it as it is.")
+            }
+            let terms = project.glossary.terms(in: entry.text)
+            if !terms.isEmpty { lines.append("Do not translate: " + terms.joined(separator: ", ") + ".") }
+            let addresses = ConsistencyChecks.addresses(in: ConsistencyChecks.literalText(entry.text)).sorted()
+            if !addresses.isEmpty { lines.append("Keep unchanged: " + addresses.joined(separator: ", ") + ".") }
+            let numbers = ConsistencyChecks.numbers(in: ConsistencyChecks.literalText(entry.text)).keys.sorted { ($0.count, $0) < ($1.count, $1) }
+            if !numbers.isEmpty { lines.append("Keep the numbers: " + numbers.joined(separator: ", ") + ".") }
+            if !lines.isEmpty { result[entry.key] = lines }
+        }
+        return result
+    }
+}
