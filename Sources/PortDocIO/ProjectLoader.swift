@@ -58,6 +58,15 @@ public struct ProjectLoader {
             if let file { translations[tag] = Translation(locale: tag, file: file) }
         }
 
+        // The do-not-translate glossary, when the project has one.
+        var glossary = Glossary.empty
+        let glossaryPath = "Locales/\(Glossary.fileName)"
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(glossaryPath).path), let text = read(glossaryPath, &d) {
+            let (g, diags) = Glossary.parse(text, path: glossaryPath)
+            d.append(contentsOf: diags)
+            if let g { glossary = g }
+        }
+
         // Templates.
         let (templates, templateDiagnostics) = TemplateSet.parse(templateFiles(&d))
         d.append(contentsOf: templateDiagnostics)
@@ -65,7 +74,16 @@ public struct ProjectLoader {
         guard let source else { return (nil, d.all) }
         d.append(contentsOf: ProjectChecks.check(catalog: catalog, source: source, translations: translations))
         if d.hasErrors { return (nil, d.all) }
-        return (Project(catalog: catalog, source: source, translations: translations, templates: templates), d.all)
+        return (Project(catalog: catalog, source: source, translations: translations, templates: templates, glossary: glossary), d.all)
+    }
+
+    /// `Locales/thresholds.yaml` for `portdoc check`; the defaults when the file does not exist.
+    public func loadThresholds() -> (Thresholds?, [Diagnostic]) {
+        let path = "Locales/\(Thresholds.fileName)"
+        guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else { return (Thresholds(), []) }
+        var d = Diagnostics()
+        guard let text = read(path, &d) else { return (nil, d.all) }
+        return Thresholds.parse(text, path: path)
     }
 
     /// Relative paths of regular files directly in `folder` with one of `extensions`, sorted.

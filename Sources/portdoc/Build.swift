@@ -18,8 +18,14 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Build only this format: xhtml, markdown or man (repeatable). Default: all.", valueName: "format"))
     var formats: [String] = []
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The output folder, relative to the project root.", valueName: "dir"))
-    var output: String = "Output"
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The output folder, relative to the project root. Default: Output (with --pseudo: .build/pseudo).", valueName: "dir"))
+    var outputOption: String?
+
+    @Flag(help: ArgumentHelp("Also build the pseudo-locale qps-ploc, generated from the source: accented, about 40 % longer and bracketed, to test layouts and find text that escaped translation."))
+    var pseudo = false
+
+    /// The pseudo-locale never goes into the committed Output/ unless asked for.
+    var output: String { outputOption ?? (pseudo ? ".build/pseudo" : "Output") }
 
     @Flag(help: "Compare with the output folder instead of writing it; exit 1 when it differs.")
     var check = false
@@ -38,10 +44,11 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let (loaded, loadDiagnostics) = ProjectLoader(root: options.root).load()
-        guard let project = loaded else {
+        guard var project = loaded else {
             report(loadDiagnostics)
             throw ExitCode(ExitStatus.findings)
         }
+        if pseudo { project = project.addingPseudoLocale() }
         let selectedLocales = locales.isEmpty ? project.locales : locales
         let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
         let validator: XHTMLValidator?

@@ -13,11 +13,12 @@ struct PortDoc: ParsableCommand {
 
             Exit codes:
               0   success
-              1   findings: errors in the inputs, invalid output, or Output/ out of date
+              1   findings: errors in the inputs, invalid output, Output/ out of date,
+                  a locale below its threshold (check), changes pending (locales update --dry-run)
               2   the environment failed: a file could not be written, the XHTML DTD is missing
               64  bad usage (unknown option, invalid locale tag)
             """,
-        subcommands: [Lint.self, Build.self, Validate.self]
+        subcommands: [Lint.self, Build.self, Check.self, Locales.self, Validate.self]
     )
 }
 

@@ -5,12 +5,15 @@ public struct Project: Sendable {
     /// Translations by locale tag, excluding the source locale.
     public var translations: [String: Translation]
     public var templates: TemplateSet
+    /// Terms that stay unchanged in every language (`Locales/glossary.yaml`); empty when there is none.
+    public var glossary: Glossary
 
-    public init(catalog: Catalog, source: SourceText, translations: [String: Translation], templates: TemplateSet) {
+    public init(catalog: Catalog, source: SourceText, translations: [String: Translation], templates: TemplateSet, glossary: Glossary = .empty) {
         self.catalog = catalog
         self.source = source
         self.translations = translations
         self.templates = templates
+        self.glossary = glossary
     }
 
     /// Every locale the project can build: the source locale first, then the translations by tag.

@@ -20,7 +20,8 @@ public enum ProjectChecks {
         }
         for locale in translations.keys.sorted() {
             guard let t = translations[locale] else { continue }
-            if let language = t.file.headerField("Language"), language != locale {
+            // gettext tools write underscores (pt_BR) where BCP 47 has hyphens (pt-BR).
+            if let language = t.file.headerField("Language"), language.replacing("_", with: "-").lowercased() != locale.lowercased() {
                 d.error("the header says Language: \(language), but the file is for '\(locale)'", at: t.file.header?.stringLocation, id: "po.language")
             }
             if t.file.header == nil {
