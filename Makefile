@@ -25,6 +25,7 @@ docs: build
 test: deps
 	$(SWIFT) test
 	$(SWIFT) run portdoc build --check
+	$(SWIFT) run portdoc check
 	$(SWIFT) run portdoc validate Output
 
 clean:

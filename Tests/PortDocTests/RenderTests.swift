@@ -120,7 +120,6 @@ struct RenderTests {
         #expect(man.components(separatedBy: "\n_\n").count - 1 == 31)
         for row in rows {
             for item in row.description {
-                let plain = item.paragraph.text.plain
                 for case .text(let run) in item.paragraph.text.pieces {
                     #expect(html.contains(XMLEscaper.text(run)), "\(run)")
                     #expect(md.contains(MarkdownEscaper.text(run)), "\(run)")
