@@ -1,8 +1,9 @@
 # PortDoc: `make docs` builds Output/ from the committed inputs; `make test` runs every check.
 SWIFT ?= swift
 # Debian packages the build and the tests need: libxml2 headers, the XHTML DTD (XML catalog),
-# mandoc and groff for man-page linting, gettext for msgfmt --check, pkg-config for SwiftPM.
-APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext pkg-config
+# mandoc and groff for man-page linting, gettext for msgfmt --check, cmark-gfm to read generated
+# Markdown back in the tests, pkg-config for SwiftPM.
+APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build docs test check validate clean

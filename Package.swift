@@ -22,8 +22,10 @@ let package = Package(
         ),
         // libxml2 behind one small Swift API that returns diagnostics.
         .target(name: "XHTMLValidation", dependencies: ["CLibXML2", "PortDocCore"]),
+        // One system call Foundation lacks: the atomic exchange of two directories (renameat2).
+        .target(name: "CPortDocSystem"),
         // The edges: reading the project, writing Output/ through a staging folder, external linters.
-        .target(name: "PortDocIO", dependencies: ["PortDocCore", "XHTMLValidation"]),
+        .target(name: "PortDocIO", dependencies: ["PortDocCore", "XHTMLValidation", "CPortDocSystem"]),
         .executableTarget(
             name: "portdoc",
             dependencies: ["PortDocIO", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -1,7 +1,8 @@
 import Foundation
 import PortDocCore
 
-/// Dates shown in generated files: SOURCE_DATE_EPOCH when set (reproducible builds), else now. Always UTC.
+/// Dates shown in generated files: SOURCE_DATE_EPOCH when set (reproducible builds), else now. Always UTC,
+/// so that neither TZ nor the locale changes a byte.
 public enum BuildDate {
     /// The moment to show; an error when SOURCE_DATE_EPOCH is set but is not a whole number of seconds.
     public static func now(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Diagnostic) -> Date {
@@ -12,13 +13,27 @@ public enum BuildDate {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
-    /// gettext's `PO-Revision-Date` format, in UTC: `2026-11-29 15:04+0000`.
+    /// The day `YYYY-MM-DD`, for documents whose catalog gives no date.
+    public static func isoDay(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Diagnostic) -> String {
+        let c = try utc(environment)
+        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))"
+    }
+
+    /// gettext's `PO-Revision-Date` format: `2026-11-29 15:04+0000`.
     public static func poRevisionDate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Diagnostic) -> String {
+        let c = try utc(environment)
+        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))+0000"
+    }
+
+    private static func utc(_ environment: [String: String]) throws(Diagnostic) -> DateComponents {
         let date = try now(environment: environment)
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))+0000"
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+    }
+
+    private static func two(_ n: Int?) -> String {
+        let v = n ?? 0
+        return v < 10 ? "0\(v)" : "\(v)"
     }
 }

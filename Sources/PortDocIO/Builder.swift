@@ -73,8 +73,10 @@ public struct Builder {
     }
 
     /// `html/index.html` (the language index) and `html/style.css`.
-    func xhtmlSiteFiles(_ documents: [LocalizedDocument], _ d: inout Diagnostics) -> [OutputFile] {
+    /// The index lists every locale of the project, also in a build of some locales only.
+    func xhtmlSiteFiles(_ built: [LocalizedDocument], _ d: inout Diagnostics) -> [OutputFile] {
         var files: [OutputFile] = []
+        let documents = project.locales.compactMap { tag in built.first { $0.locale == tag } ?? Resolver.resolve(project, locale: tag).0 }
         let entries = documents.map { doc in
             let (translated, total) = project.completeness(of: doc.locale)
             return XHTMLRenderer.IndexEntry(tag: doc.locale, name: doc.languages.first { $0.tag == doc.locale }?.name ?? doc.locale,

@@ -1,12 +1,29 @@
+import CPortDocSystem
 import Foundation
 import PortDocCore
 
-/// Writes generated files into the output folder through a staging folder, and compares them
-/// with what is there (`build --check`).
+/// Writes generated files into the output folder, and compares them with what is there (`build --check`).
+///
+/// A write never leaves a half-written folder behind, even when the process is killed:
+/// 1. nothing is written when every file is already as generated (modification times are kept);
+/// 2. a lock on the parent folder keeps two builds from writing at once;
+/// 3. leftovers of a killed build (`.<name>.staging-PID`, `.<name>.old-PID`) are cleaned up or restored;
+/// 4. the new tree is assembled in `.<name>.staging-PID`: unchanged files are hard links to the
+///    current ones (their modification time stays), changed files are written;
+/// 5. the staging folder and the output folder are exchanged in one atomic `renameat2` call.
+///    Where the file system cannot exchange, two renames are used, and step 3 of the next build
+///    restores the old folder if the process died between them.
 public struct OutputTree {
     public let directory: URL
 
     public init(directory: URL) { self.directory = directory.standardizedFileURL }
+
+    public enum WriteResult: Equatable, Sendable {
+        /// Every file was already as generated; nothing was written.
+        case unchanged
+        /// `changed` files were written (or removed); `kept` files were linked unchanged.
+        case written(changed: [String], kept: Int)
+    }
 
     /// Every regular file below the folder, relative paths sorted; empty if the folder is missing.
     public func existingFiles() -> [String] {
@@ -33,7 +50,7 @@ public struct OutputTree {
                 problems.append("\(path): missing")
                 continue
             }
-            if data != Data(expected[path]!.utf8) { problems.append("\(path): differs from what a build produces") }
+            if data != Data(expected[path, default: ""].utf8) { problems.append("\(path): differs from what a build produces") }
         }
         if complete {
             for path in existingFiles() where expected[path] == nil {
@@ -44,50 +61,110 @@ public struct OutputTree {
     }
 
     /// Replaces the output folder with `files`. With `complete` false, other existing files are kept.
-    /// Everything is written into a staging folder next to the output first; the old folder is
-    /// replaced only when every file is written, so a failure leaves it as it was.
-    public func replace(with files: [OutputFile], complete: Bool) throws {
+    /// `onWait` is called once if another process holds the lock.
+    @discardableResult
+    public func replace(with files: [OutputFile], complete: Bool, lockTimeout: TimeInterval = 120,
+                        onWait: (String) -> Void = { _ in }) throws -> WriteResult {
         let fm = FileManager.default
         let parent = directory.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let lock = try DirectoryLock(parent, timeout: lockTimeout, onWait: onWait)
+        defer { lock.release() }
+        try recoverLeftovers()
+        if differences(from: files, complete: complete).isEmpty { return .unchanged }
+
         let name = directory.lastPathComponent
         let pid = ProcessInfo.processInfo.processIdentifier
         let staging = parent.appendingPathComponent(".\(name).staging-\(pid)")
-        let old = parent.appendingPathComponent(".\(name).old-\(pid)")
         try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        Interruption.register(staging.path)
+        defer { Interruption.unregister(staging.path) }
+        var changed: [String] = []
+        var kept = 0
         do {
-            if !complete && fm.fileExists(atPath: directory.path) {
-                for path in existingFiles() {
-                    let target = staging.appendingPathComponent(path)
-                    try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try fm.copyItem(at: directory.appendingPathComponent(path), to: target)
-                }
-            }
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            let existing = Set(fm.fileExists(atPath: directory.path) ? existingFiles() : [])
+            let generated = Set(files.map(\.path))
             for file in files {
                 let target = staging.appendingPathComponent(file.path)
                 try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if fm.fileExists(atPath: target.path) { try fm.removeItem(at: target) }
-                guard fm.createFile(atPath: target.path, contents: Data(file.contents.utf8), attributes: [.posixPermissions: 0o644]) else {
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+                let current = directory.appendingPathComponent(file.path)
+                let data = Data(file.contents.utf8)
+                if existing.contains(file.path), fm.contents(atPath: current.path) == data, link(current.path, target.path) == 0 {
+                    kept += 1
+                    continue
                 }
+                try Self.write(data, to: target)
+                changed.append(file.path)
+            }
+            for path in existing.sorted() where !generated.contains(path) {
+                if complete { changed.append(path); continue }  // removed: not produced by a complete build
+                let target = staging.appendingPathComponent(path)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if link(directory.appendingPathComponent(path).path, target.path) != 0 {
+                    try fm.copyItem(at: directory.appendingPathComponent(path), to: target)
+                }
+                kept += 1
             }
             try setDirectoryPermissions(staging)
-            if fm.fileExists(atPath: directory.path) {
-                try fm.moveItem(at: directory, to: old)
-                do {
-                    try fm.moveItem(at: staging, to: directory)
-                } catch {
-                    try? fm.moveItem(at: old, to: directory)
-                    throw error
-                }
-                try? fm.removeItem(at: old)
-            } else {
-                try fm.moveItem(at: staging, to: directory)
-            }
+            try Interruption.committing { try commit(staging, pid: pid) }
         } catch {
             try? fm.removeItem(at: staging)
             throw error
         }
+        try? fm.removeItem(at: staging)  // after the exchange it holds the previous tree
+        return .written(changed: changed.sorted(), kept: kept)
+    }
+
+    /// Puts the staging folder in place of the output folder.
+    private func commit(_ staging: URL, pid: Int32) throws {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: directory.path) else {
+            try fm.moveItem(at: staging, to: directory)
+            return
+        }
+        if portdoc_exchange(staging.path, directory.path) == 0 { return }
+        let code = errno
+        guard code == EINVAL || code == ENOSYS || code == EXDEV else { throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO) }
+        // No atomic exchange here: two renames, with the old tree kept until the new one is in place.
+        let old = directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).old-\(pid)")
+        try fm.moveItem(at: directory, to: old)
+        do {
+            try fm.moveItem(at: staging, to: directory)
+        } catch {
+            try? fm.moveItem(at: old, to: directory)
+            throw error
+        }
+        // The staging path now receives the old tree, which the caller removes.
+        try fm.moveItem(at: old, to: staging)
+    }
+
+    /// Cleans up after a build that was killed: staging folders go; an old tree comes back when the
+    /// output folder is missing (a kill between the two renames of the fallback path). Runs under the lock.
+    func recoverLeftovers() throws {
+        let fm = FileManager.default
+        let parent = directory.deletingLastPathComponent()
+        let name = directory.lastPathComponent
+        let entries = ((try? fm.contentsOfDirectory(atPath: parent.path)) ?? []).sorted()
+        for entry in entries where entry.hasPrefix(".\(name).old-") {
+            let url = parent.appendingPathComponent(entry)
+            if !fm.fileExists(atPath: directory.path) {
+                try fm.moveItem(at: url, to: directory)
+            } else {
+                try? fm.removeItem(at: url)
+            }
+        }
+        for entry in entries where entry.hasPrefix(".\(name).staging-") {
+            try? fm.removeItem(at: parent.appendingPathComponent(entry))
+        }
+    }
+
+    static func write(_ data: Data, to url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o644]) else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        // createFile applies the umask; the tree must not depend on it.
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
     }
 
     /// Folders get 0755 whatever the umask, so that the tree is the same on every machine.
@@ -98,5 +175,67 @@ public struct OutputTree {
         for case let item as URL in enumerator where (try? item.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: item.path)
         }
+    }
+}
+
+/// An exclusive `flock` on a folder, so that two processes do not write its children at once.
+/// The kernel releases it when the process dies, so a killed build never leaves a stale lock.
+public final class DirectoryLock {
+    private var fd: Int32
+
+    public struct Timeout: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "another portdoc process still holds the lock on \(path) after waiting; try again when it has finished" }
+    }
+
+    public init(_ url: URL, timeout: TimeInterval, onWait: (String) -> Void) throws {
+        fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: url.path]) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
+        onWait("another portdoc process is writing in \(url.path); waiting for it to finish")
+        let deadline = Date().addingTimeInterval(timeout)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if Date() > deadline {
+                close(fd)
+                fd = -1
+                throw Timeout(path: url.path)
+            }
+            usleep(20_000)
+        }
+    }
+
+    public func release() {
+        if fd >= 0 { close(fd); fd = -1 }
+    }
+
+    deinit { release() }
+}
+
+/// Paths to remove when a signal ends the process, and a lock that keeps a signal from cutting
+/// the commit of the output folder in half.
+public enum Interruption {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var paths: Set<String> = []
+    nonisolated(unsafe) private static var committed = false
+
+    public static func register(_ path: String) { lock.lock(); paths.insert(path); lock.unlock() }
+    public static func unregister(_ path: String) { lock.lock(); paths.remove(path); lock.unlock() }
+
+    /// Runs the commit so that a signal handler waits for it to finish.
+    static func committing<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let result = try body()
+        committed = true
+        return result
+    }
+
+    /// Called by the signal handler: removes the registered temporary paths and tells whether the
+    /// output was already replaced. Keeps the lock, so that nothing commits after it; the caller exits.
+    public static func cleanUpForExit() -> (outputReplaced: Bool, removed: Int) {
+        lock.lock()
+        let toRemove = paths
+        for path in toRemove { try? FileManager.default.removeItem(atPath: path) }
+        return (committed, toRemove.count)
     }
 }

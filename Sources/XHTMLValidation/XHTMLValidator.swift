@@ -42,10 +42,51 @@ public final class XHTMLValidator: @unchecked Sendable {
     /// Every well-formedness and validity error of `text`, as diagnostics located in `path`.
     public func validate(_ text: String, path: String) -> [Diagnostic] {
         let bytes = Array(text.utf8)
+        if bytes.isEmpty {
+            return [.error("the page is empty", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.parse")]
+        }
         if bytes.count > Self.maxInputBytes {
             return [.error("the page is \(bytes.count) bytes; pages over \(Self.maxInputBytes) bytes are not validated", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.too-large")]
         }
+        // Entity declarations are refused before libxml2 sees them: no XXE, no billion laughs.
+        if let line = Self.internalSubsetLine(bytes) {
+            return [.error("the page declares its own DTD subset ('<!DOCTYPE … [ … ]>', entities or elements); XHTML pages may not, and it is not parsed", at: SourceLocation(path: path, line: line, column: 1), id: "xhtml.internal-subset")]
+        }
         return lock.withLock { validateLocked(bytes, text: text, path: path) }
+    }
+
+    /// The line of a DOCTYPE that opens an internal subset (`[`), or nil. Scans only the prolog,
+    /// skipping quoted literals, comments and processing instructions.
+    static func internalSubsetLine(_ bytes: [UInt8]) -> Int? {
+        let doctype = Array("<!DOCTYPE".utf8)
+        var i = 0, line = 1
+        func starts(_ pattern: [UInt8], at index: Int) -> Bool {
+            index + pattern.count <= bytes.count && Array(bytes[index..<(index + pattern.count)]) == pattern
+        }
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\n") { line += 1 }
+            if starts(Array("<!--".utf8), at: i) || starts(Array("<?".utf8), at: i) {
+                let end: [UInt8] = bytes[i + 1] == UInt8(ascii: "!") ? Array("-->".utf8) : Array("?>".utf8)
+                var j = i + 2
+                while j < bytes.count, !starts(end, at: j) { if bytes[j] == UInt8(ascii: "\n") { line += 1 }; j += 1 }
+                i = j + end.count
+                continue
+            }
+            if starts(doctype, at: i) {
+                var j = i + doctype.count
+                var quote: UInt8? = nil
+                while j < bytes.count {
+                    let c = bytes[j]
+                    if let q = quote { if c == q { quote = nil } } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c } else if c == UInt8(ascii: "[") { return line } else if c == UInt8(ascii: ">") { return nil }
+                    j += 1
+                }
+                return nil
+            }
+            // The root element starts: the prolog is over.
+            if bytes[i] == UInt8(ascii: "<"), i + 1 < bytes.count, bytes[i + 1] != UInt8(ascii: "!"), bytes[i + 1] != UInt8(ascii: "?") { return nil }
+            i += 1
+        }
+        return nil
     }
 
     private func validateLocked(_ bytes: [UInt8], text: String, path: String) -> [Diagnostic] {
@@ -59,8 +100,9 @@ public final class XHTMLValidator: @unchecked Sendable {
             defer { xmlFreeParserCtxt(ctxt) }
             // No DTD loading, no entity substitution, no network: the DTD is the one we loaded.
             let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
-            let doc = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+            let doc = bytes.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                guard let base = buffer.baseAddress else { return nil }
+                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                     xmlCtxtReadMemory(ctxt, $0, Int32(buffer.count), path, "UTF-8", options)
                 }
             }
@@ -92,7 +134,9 @@ public final class XHTMLValidator: @unchecked Sendable {
             _ = xmlValidateDtd(vctxt, doc, dtd)
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let found = collector.errors.map { e -> Diagnostic in
+        var seen = Set<String>()
+        let unique = collector.errors.filter { seen.insert("\($0.line):\($0.column):\($0.message)").inserted }
+        let found = unique.map { e -> Diagnostic in
             var column = e.column
             // Validity errors carry the element's line but no column: point at its start tag.
             if column <= 0, let name = e.elementName, e.line >= 1, e.line <= lines.count,
@@ -145,9 +189,46 @@ enum LibXML {
     /// Initialises libxml2 once and refuses every network load process-wide.
     private static let initialized: Bool = {
         xmlInitParser()
-        xmlSetExternalEntityLoader(xmlNoNetExternalEntityLoader)
+        xmlSetExternalEntityLoader { url, id, context in
+            // Only files of the XHTML DTD (the DTD and its .ent modules, found through the XML catalog)
+            // may load; every other external entity or DTD is refused, whatever its scheme.
+            // libxml2 reports the refusal itself ("failed to load external entity").
+            guard let resolved = LibXML.allowedLocalPath(url: url, publicID: id) else { return nil }
+            return resolved.withCString { xmlNoNetExternalEntityLoader($0, id, context) }
+        }
         return true
     }()
+
+    /// The directory of the XHTML DTD found through the catalog; loads are allowed below it only.
+    static let dtdDirectory: String? = {
+        guard let resolved = xmlCatalogResolve(XHTMLValidator.publicID, XHTMLValidator.systemID) else { return nil }
+        defer { free(resolved) }
+        var path = String(cString: resolved)
+        if path.hasPrefix("file://") { path.removeFirst("file://".count) }
+        return URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path + "/"
+    }()
+
+    /// The local file for an entity request, when it lies in the DTD's directory.
+    static func allowedLocalPath(url: UnsafePointer<CChar>?, publicID: UnsafePointer<CChar>?) -> String? {
+        guard let directory = dtdDirectory else { return nil }
+        var candidates: [String] = []
+        if let url { candidates.append(String(cString: url)) }
+        if let resolved = xmlCatalogResolve(publicID.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) },
+                                            url.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) }) {
+            candidates.insert(String(cString: resolved), at: 0)
+            free(resolved)
+        }
+        for candidate in candidates {
+            var path = candidate
+            if path.hasPrefix("file://") { path.removeFirst("file://".count) }
+            guard path.hasPrefix("/") else { continue }
+            // Compared after resolving '..' and symbolic links, so that no path escapes the directory.
+            let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+            let base = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
+            if real.hasPrefix(base) { return path }
+        }
+        return nil
+    }
 
     static func setUp() { _ = initialized }
 }

@@ -46,9 +46,16 @@ struct Build: ParsableCommand {
         let (loaded, loadDiagnostics) = ProjectLoader(root: options.root).load()
         guard var project = loaded else {
             report(loadDiagnostics)
+            FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
             throw ExitCode(ExitStatus.findings)
         }
         if pseudo { project = project.addingPseudoLocale() }
+        do {
+            project.buildDate = try BuildDate.isoDay()
+        } catch {
+            report(loadDiagnostics + [error])
+            throw ExitCode(ExitStatus.environment)
+        }
         let selectedLocales = locales.isEmpty ? project.locales : locales
         let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
         let validator: XHTMLValidator?
@@ -77,12 +84,20 @@ struct Build: ParsableCommand {
             print("build --check: \(output)/ is up to date (\(files.count) files)")
             return
         }
+        let result: OutputTree.WriteResult
         do {
-            try tree.replace(with: files, complete: complete)
+            result = try tree.replace(with: files, complete: complete) { message in
+                FileHandle.standardError.write(Data("portdoc: \(message)\n".utf8))
+            }
         } catch {
-            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(error.localizedDescription)\n".utf8))
+            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
             throw ExitCode(ExitStatus.environment)
         }
-        print("build: wrote \(files.count) files for \(selectedLocales.joined(separator: ", ")) to \(output)/")
+        switch result {
+        case .unchanged:
+            print("build: \(output)/ is up to date (\(files.count) files for \(selectedLocales.joined(separator: ", ")); nothing written)")
+        case .written(let changed, let kept):
+            print("build: wrote \(changed.count) changed file\(changed.count == 1 ? "" : "s") (\(kept) unchanged) for \(selectedLocales.joined(separator: ", ")) to \(output)/")
+        }
     }
 }

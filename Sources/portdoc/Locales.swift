@@ -61,7 +61,7 @@ struct Locales: ParsableCommand {
                     do {
                         try AtomicFile.write(POWriter.write(merged), to: options.root.appendingPathComponent(path))
                     } catch {
-                        fail("cannot write \(path): \(error.localizedDescription)", status: ExitStatus.environment)
+                        fail("cannot write \(path): \(describe(error))", status: ExitStatus.environment)
                     }
                     print("\(tag): updated \(path): \(summary.line)")
                 }
@@ -117,7 +117,7 @@ struct Locales: ParsableCommand {
             do {
                 try AtomicFile.write(POWriter.write(file), to: options.root.appendingPathComponent(path))
             } catch {
-                fail("cannot write \(path): \(error.localizedDescription)", status: ExitStatus.environment)
+                fail("cannot write \(path): \(describe(error))", status: ExitStatus.environment)
             }
             print("created \(path): \(file.entries.count) messages to translate")
             if NewLocale.pluralForms(for: tag) == nil {
@@ -133,6 +133,18 @@ func loadProject(_ options: ProjectOptions) throws -> Project {
     report(diagnostics)
     guard let project = loaded else { throw ExitCode(ExitStatus.findings) }
     return project
+}
+
+/// An error as users should read it: the POSIX message and the path where there is one.
+func describe(_ error: any Error) -> String {
+    if let posix = error as? POSIXError {
+        let path = (posix.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
+        return String(cString: strerror(posix.code.rawValue)) + path
+    }
+    if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? any Error {
+        return describe(underlying) + ((cocoa.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? "")
+    }
+    return "\(error)"
 }
 
 /// Prints `portdoc: error: message` and exits with `status`.

@@ -15,11 +15,19 @@ struct PortDoc: ParsableCommand {
               0   success
               1   findings: errors in the inputs, invalid output, Output/ out of date,
                   a locale below its threshold (check), changes pending (locales update --dry-run)
-              2   the environment failed: a file could not be written, the XHTML DTD is missing
+              2   the environment failed: a file could not be written (disk full, permissions,
+                  file-size limit), the XHTML DTD is missing, the output lock was not released
               64  bad usage (unknown option, invalid locale tag)
+              130, 143, 129  interrupted by SIGINT, SIGTERM or SIGHUP (temporary files removed;
+                  the output folder is the previous one or the new one, never a mix)
             """,
-        subcommands: [Lint.self, Build.self, Check.self, Locales.self, Validate.self]
+        subcommands: [Lint.self, Build.self, Check.self, Locales.self, Validate.self, Generate.self]
     )
+
+    static func main() {
+        Signals.install()
+        Self.main(nil)
+    }
 }
 
 /// Options every command shares.
@@ -36,8 +44,10 @@ enum ExitStatus {
 }
 
 /// Prints diagnostics, sorted by position, to standard error.
+/// The same finding from several locales (a template problem) is printed once.
 func report(_ diagnostics: [Diagnostic]) {
-    for d in Diagnostics(diagnostics).sorted {
+    var seen = Set<Diagnostic>()
+    for d in Diagnostics(diagnostics).sorted where seen.insert(d).inserted {
         FileHandle.standardError.write(Data((d.description + "\n").utf8))
     }
 }

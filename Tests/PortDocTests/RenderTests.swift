@@ -50,7 +50,7 @@ struct RenderTests {
         let md = try #require(files.first { $0.path == "markdown/en/mini.md" }).contents
         #expect(md.contains(".Dot at start, \\\\backslash, \\<script\\>\\&amp; and \\| pipe"))
         #expect(md.contains("'Apostrophe at start with \\[x\\](y), \\`code\\` and \\*star\\*"))
-        #expect(md.contains("## Main \"computer\" #1"))
+        #expect(md.contains("## Main \"computer\" \\#1"))
         #expect(md.contains("• \\- Second item[^note]"))
         let man = try #require(files.first { $0.path == "man/man7/mini-ports.7" }).contents
         #expect(man.contains("\n\\&.Dot at start, \\ebackslash, <script>&amp; and | pipe\n"))

@@ -50,8 +50,9 @@ public struct DocumentInfo: Sendable, Equatable {
 public struct ManInfo: Sendable, Equatable {
     public var name: String
     public var section: String
-    /// ISO date `YYYY-MM-DD` shown in `.TH`.
-    public var date: String
+    /// ISO date `YYYY-MM-DD` shown in `.TH`; nil when the catalog leaves it to the build
+    /// (`Project.buildDate`: SOURCE_DATE_EPOCH's day, or today's, in UTC).
+    public var date: String?
     /// The product and version shown as `.TH`'s source (fourth argument).
     public var source: String
 }

@@ -61,7 +61,9 @@ public enum CatalogParser {
             }
             return s
         }
-        let date = w.require(f, "date", in: node, what: what).flatMap { n -> String? in
+        // Optional: without it the build shows SOURCE_DATE_EPOCH's day, or today's (UTC).
+        let dateNode = f["date"]?.value
+        let date = dateNode.flatMap { n -> String? in
             guard let s = w.string(n, what: "'date'") else { return nil }
             guard isISODate(s) else {
                 w.error("'date' must be a date YYYY-MM-DD, found '\(s)'", at: n, id: "catalog.man-date")
@@ -70,7 +72,7 @@ public enum CatalogParser {
             return s
         }
         let source = w.require(f, "source", in: node, what: what).flatMap { w.string($0, what: "'source'") }
-        guard let name, let section, let date, let source else { return nil }
+        guard let name, let section, dateNode == nil || date != nil, let source else { return nil }
         return ManInfo(name: name, section: section, date: date, source: source)
     }
 

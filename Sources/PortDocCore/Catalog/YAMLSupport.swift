@@ -30,6 +30,7 @@ enum YAMLSource {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             var message = problem
+            if problem.hasPrefix("Maximum nesting level reached") { message = "the document nests deeper than libyaml's limit of 1000 levels" }
             if let context { message += " (\(context.text) at \(context.mark.line):\(context.mark.column))" }
             return .error("YAML syntax error: \(message)", at: loc(mark), id: "yaml.syntax")
         case let .duplicatedKeysInMapping(duplicates, context):

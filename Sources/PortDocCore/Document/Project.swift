@@ -7,6 +7,9 @@ public struct Project: Sendable {
     public var templates: TemplateSet
     /// Terms that stay unchanged in every language (`Locales/glossary.yaml`); empty when there is none.
     public var glossary: Glossary
+    /// The day (`YYYY-MM-DD`) shown where the catalog gives no date; set at the edge from
+    /// SOURCE_DATE_EPOCH or the clock, so that the core never reads either.
+    public var buildDate: String?
 
     public init(catalog: Catalog, source: SourceText, translations: [String: Translation], templates: TemplateSet, glossary: Glossary = .empty) {
         self.catalog = catalog

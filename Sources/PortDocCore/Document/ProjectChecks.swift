@@ -24,6 +24,12 @@ public enum ProjectChecks {
             if let language = t.file.headerField("Language"), language.replacing("_", with: "-").lowercased() != locale.lowercased() {
                 d.error("the header says Language: \(language), but the file is for '\(locale)'", at: t.file.header?.stringLocation, id: "po.language")
             }
+            for entry in t.file.entries {
+                let longest = entry.strings.map(\.unicodeScalars.count).max() ?? 0
+                if longest > SourceText.maxMessageLength {
+                    d.error("the translation has \(longest) characters; a message may have at most \(SourceText.maxMessageLength)", at: entry.stringLocation ?? entry.location, id: "po.too-long")
+                }
+            }
             if t.file.header == nil {
                 d.error("the PO file has no header entry (msgid \"\")", at: SourceLocation(path: t.file.path, line: 1, column: 1), id: "po.header")
             }

@@ -59,8 +59,8 @@ public enum Resolver {
             let closing = catalog.document.closing.map { paragraph($0) }
             let footnotes = catalog.footnotes
                 .filter { footnoteNumbers[$0.id] != nil }
-                .sorted { footnoteNumbers[$0.id]! < footnoteNumbers[$1.id]! }
-                .map { LocalizedFootnote(id: $0.id, number: footnoteNumbers[$0.id]!, text: text($0.text), references: footnoteCounts[$0.id] ?? 0) }
+                .sorted { footnoteNumbers[$0.id, default: 0] < footnoteNumbers[$1.id, default: 0] }
+                .map { LocalizedFootnote(id: $0.id, number: footnoteNumbers[$0.id, default: 0], text: text($0.text), references: footnoteCounts[$0.id] ?? 0) }
 
             var interface: [String: LocalizedText] = [:]
             let uiKeys = project.source.keys.filter { $0.hasPrefix(SourceText.interfacePrefix) }
@@ -69,13 +69,21 @@ public enum Resolver {
                 let location = SourceLocation(path: project.source.path, line: 1, column: 1)
                 interface[key] = text(TextRef(key: key, location: location), values: ["count": String(contentFallbacks)])
             }
+            var man = catalog.document.man
+            if man.date == nil {
+                guard let day = project.buildDate else {
+                    diagnostics.error("the catalog gives no man date and the build has none; set 'man: date:' or SOURCE_DATE_EPOCH", at: nil, id: "build.no-date")
+                    return nil
+                }
+                man.date = day
+            }
             let languages = project.locales.map { tag in
                 Language(tag: tag, name: languageName(tag))
             }
             return LocalizedDocument(
                 locale: locale, sourceLocale: sourceLocale, id: catalog.document.id, title: title, intro: intro,
                 notices: notices, sections: sections, footnotes: footnotes, closing: closing, interface: interface,
-                man: catalog.document.man, languages: languages, fallbacks: fallbacks)
+                man: man, languages: languages, fallbacks: fallbacks)
         }
 
         func languageName(_ tag: String) -> String {
@@ -91,7 +99,7 @@ public enum Resolver {
                 let number = footnoteNumbers[id] ?? (footnoteNumbers.count + 1)
                 footnoteNumbers[id] = number
                 footnoteCounts[id, default: 0] += 1
-                return FootnoteRef(id: id, number: number, occurrence: footnoteCounts[id]!)
+                return FootnoteRef(id: id, number: number, occurrence: footnoteCounts[id, default: 1])
             }
             return Paragraph(text: t, footnotes: refs)
         }

@@ -40,7 +40,7 @@ public enum LocaleTag {
         if i < subtags.count, (subtags[i].count == 2 && alpha(subtags[i])) || (subtags[i].count == 3 && digit(subtags[i])) { i += 1 } // region
         // variants
         while i < subtags.count, alnum(subtags[i]),
-              (5...8).contains(subtags[i].count) || (subtags[i].count == 4 && subtags[i].first!.isNumber) { i += 1 }
+              (5...8).contains(subtags[i].count) || (subtags[i].count == 4 && subtags[i].first?.isNumber == true) { i += 1 }
         // extensions and private use
         while i < subtags.count {
             let singleton = subtags[i].lowercased()

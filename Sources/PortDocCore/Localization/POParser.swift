@@ -127,7 +127,7 @@ public enum POParser {
                     let comment = trimmed.dropFirst()
                     current.translatorComments.append(String(comment.first == " " ? comment.dropFirst() : comment))
                 default:
-                    error("unknown comment kind '#\(kind!)'; PO comments are '# ', '#.', '#:', '#,', '#|' and '#~'", column: indent + 1)
+                    error("unknown comment kind '#\(kind.map(String.init) ?? "")'; PO comments are '# ', '#.', '#:', '#,', '#|' and '#~'", column: indent + 1)
                 }
                 return
             }
@@ -140,12 +140,12 @@ public enum POParser {
                 guard let value = string(text, column: column) else { return }
                 switch target {
                 case .none: error("a string with no keyword before it", column: column)
-                case .context: current.context! += value
+                case .context: current.context = (current.context ?? "") + value
                 case .id: current.id += value
-                case .idPlural: current.idPlural! += value
+                case .idPlural: current.idPlural = (current.idPlural ?? "") + value
                 case .string(let i): current.strings[i] += value
-                case .previousContext: current.previousContext! += value
-                case .previousID: current.previousID! += value
+                case .previousContext: current.previousContext = (current.previousContext ?? "") + value
+                case .previousID: current.previousID = (current.previousID ?? "") + value
                 }
                 return
             }
@@ -160,7 +160,9 @@ public enum POParser {
                 }
                 return
             }
-            guard let value = string(rest, column: valueColumn) else { return }
+            // A malformed string is reported once; the keyword still counts, so that no
+            // follow-up error (such as "entry has no msgstr") hides the real one.
+            let value = string(rest, column: valueColumn) ?? ""
             if previous {
                 switch keyword {
                 case "msgctxt": current.previousContext = value; target = .previousContext
@@ -261,8 +263,8 @@ public enum POParser {
                         error("invalid escape '\\\(e)'; PO strings allow \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v and octal or \\x escapes", column: column + i, id: "po.escape")
                         return nil
                     }
-                    guard flushBytes() else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
-                    out.append(simple!)
+                    guard flushBytes(), let simple else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
+                    out.append(simple)
                     i += 2
                     continue
                 }

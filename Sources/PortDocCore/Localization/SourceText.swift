@@ -33,6 +33,9 @@ public struct SourceText: Sendable, Equatable {
     public subscript(key: String) -> Entry? { index[key].map { entries[$0] } }
     public var keys: [String] { entries.map(\.key) }
 
+    /// No sentence of a port table needs more; a longer one is a mistake (or an attack on the build).
+    public static let maxMessageLength = 65_536
+
     /// Interface strings used by renderers and templates rather than by the catalog.
     public static let interfacePrefix = "ui."
 
@@ -62,6 +65,10 @@ public struct SourceText: Sendable, Equatable {
             let normalized = Whitespace.normalize(value.string)
             if normalized.isEmpty {
                 w.error("the text of '\(key)' is empty", at: valueNode, id: "source.empty")
+                continue
+            }
+            if normalized.unicodeScalars.count > SourceText.maxMessageLength {
+                w.error("the text of '\(key)' has \(normalized.unicodeScalars.count) characters; a message may have at most \(SourceText.maxMessageLength)", at: valueNode, id: "source.too-long")
                 continue
             }
             if case .failure(let problem) = Placeholder.parse(normalized) {

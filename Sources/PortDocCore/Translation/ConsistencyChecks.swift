@@ -1,6 +1,6 @@
 /// Checks one translated message against its source text. Pure; each finding has a stable id:
 /// `check.placeholder`, `check.footnote-marker`, `check.number`, `check.number-added`, `check.url`,
-/// `check.whitespace`, `check.identical`, `check.glossary`.
+/// `check.control-character`, `check.whitespace`, `check.identical`, `check.glossary`.
 public enum ConsistencyChecks {
     /// The PO flag that marks a translation as intentionally identical to its source (Weblate's name for it).
     public static let identicalFlag = "ignore-same"
@@ -67,6 +67,12 @@ public enum ConsistencyChecks {
         }
         for address in translatedAddresses.subtracting(sourceAddresses).sorted() {
             d.error("the translation of '\(key)' has '\(address)', which the source does not have (URLs and host names stay unchanged)", at: location, id: "check.url")
+        }
+
+        // Characters no output can carry (the build replaces them by U+FFFD, with a warning).
+        let (_, invalid) = Resolver.sanitize(translation)
+        if invalid > 0 {
+            d.error("the translation of '\(key)' has \(invalid) control character(s) that no output can show; the build would replace them by U+FFFD", at: location, id: "check.control-character")
         }
 
         // White space the build would fold away.

@@ -52,7 +52,7 @@ public enum ManRenderer {
             "name": .string(RoffEscaper.tableCell(doc.man.name)),
             "title": .string(RoffEscaper.argument(doc.man.name.uppercased())),
             "section": .string(doc.man.section),
-            "date": .string(RoffEscaper.argument(doc.man.date)),
+            "date": .string(RoffEscaper.argument(doc.man.date ?? "")),
             "source": .string(RoffEscaper.argument(doc.man.source)),
         ]
         return templates.render(format: format, name: "page", context: .object(model))

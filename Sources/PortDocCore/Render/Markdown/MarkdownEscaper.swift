@@ -2,10 +2,11 @@
 /// Markdown text is escaped: the result reads as the literal text, inline or inside a table cell.
 public enum MarkdownEscaper {
     /// Characters with inline meaning, escaped everywhere. `|` is included so that the same text
-    /// is safe inside pipe-table cells (GFM §4.10).
-    static let inlineSpecials: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "&", "|", "~", "!", "$"]
+    /// is safe inside pipe-table cells (GFM §4.10); `#` because a heading's trailing ` #` run would
+    /// be read as its closing sequence (GFM §4.2).
+    static let inlineSpecials: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "&", "|", "~", "!", "$", "#"]
     /// Characters that start a block only at the beginning of a line.
-    static let lineStartSpecials: Set<Unicode.Scalar> = ["#", "+", "-", "="]
+    static let lineStartSpecials: Set<Unicode.Scalar> = ["+", "-", "="]
 
     public static func text(_ s: String) -> String {
         var out = ""

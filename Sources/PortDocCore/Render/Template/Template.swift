@@ -80,8 +80,8 @@ private struct TemplateParser {
                 kind = first
                 inner = String(inner.unicodeScalars.dropFirst())
             }
-            if kind == "{" || kind == "&" {
-                return .failure(.error("'{{\(kind!)' asks for unescaped text; PortDoc escapes every value for its format, so write '{{name}}'", at: loc, id: "template.syntax"))
+            if let k = kind, k == "{" || k == "&" {
+                return .failure(.error("'{{\(k)' asks for unescaped text; PortDoc escapes every value for its format, so write '{{name}}'", at: loc, id: "template.syntax"))
             }
             if kind == "=" {
                 return .failure(.error("changing delimiters ('{{=') is not supported", at: loc, id: "template.syntax"))
