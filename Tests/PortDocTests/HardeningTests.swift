@@ -1,0 +1,297 @@
+import Foundation
+@testable import PortDocIO
+import Testing
+@testable import XHTMLValidation
+
+/// Process-level hardening: killed and interrupted builds, concurrent builds, a full disk,
+/// reproducibility across environments, incremental writes, and libxml2 fed hostile documents.
+@Suite("hardening: processes, environments and the file system", .serialized)
+struct HardeningTests {
+    static let binary = CLITests.binary
+
+    /// Starts `portdoc` without waiting; the caller reads the pipes after it ends.
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (Process, Pipe, Pipe) {
+        let p = Process()
+        if let shell {
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["-c", shell + " exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            p.executableURL = binary
+            p.arguments = arguments
+        }
+        p.currentDirectoryURL = directory
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        return (p, out, err)
+    }
+
+    static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let (p, out, err) = try start(arguments, in: directory, environment: environment, shell: shell)
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporary(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-\(name)-\(UUID().uuidString)")
+    }
+
+    /// A synthetic project large enough that a build takes a noticeable time, already built once.
+    static func builtLargeProject() throws -> URL {
+        let dir = temporary("large")
+        let g = try run(["generate", "--roles", "8", "--rows", "250", "--locales", "en,fr", "--templates", repoRoot.appendingPathComponent("Templates").path, dir.path], in: repoRoot)
+        try #require(g.status == 0, "\(g.stderr)")
+        let b = try run(["build"], in: dir)
+        try #require(b.status == 0, "\(b.stderr)")
+        return dir
+    }
+
+    /// Changes one English text, so that the next build has something to write.
+    static func editEnglish(_ dir: URL, to text: String) throws {
+        let po = dir.appendingPathComponent("Locales/en.po")
+        let content = try String(contentsOf: po, encoding: .utf8)
+        let replaced = content.replacingOccurrences(of: "msgstr \"Ports used by the sample software\"", with: "msgstr \"\(text)\"")
+        try #require(replaced != content)
+        try replaced.write(to: po, atomically: true, encoding: .utf8)
+    }
+
+    static func tree(_ dir: URL) throws -> [String: Data] { try BadInputTests.snapshot(dir.appendingPathComponent("Output")) }
+
+    static func leftovers(_ dir: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".Output.") }
+    }
+
+    @Test func aBuildKilledWithSIGKILLLeavesThePreviousOutputIntact() throws {
+        let dir = try Self.builtLargeProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try Self.tree(dir)
+        try Self.editEnglish(dir, to: "Ports used by the sample software, edited")
+        // Kill early (while rendering), then at the moment the staging folder appears (while writing).
+        for trigger in ["time", "staging"] {
+            let (p, _, _) = try Self.start(["build"], in: dir)
+            let deadline = Date().addingTimeInterval(30)
+            if trigger == "time" {
+                usleep(300_000)
+            } else {
+                while Date() < deadline, p.isRunning, (try Self.leftovers(dir)).isEmpty { usleep(500) }
+            }
+            try #require(p.isRunning, "the build ended before it could be killed (\(trigger))")
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(p.terminationReason == .uncaughtSignal)
+            #expect(try Self.tree(dir) == before, "Output/ changed after a SIGKILL (\(trigger))")
+        }
+        // The next build cleans up what the killed ones left and completes.
+        let r = try Self.run(["build"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.leftovers(dir) == [])
+        #expect(try Self.run(["build", "--check"], in: dir).status == 0)
+        #expect(try Self.tree(dir) != before)
+    }
+
+    @Test func aBuildInterruptedWithSIGTERMCleansUpAndSaysSo() throws {
+        let dir = try Self.builtLargeProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try Self.tree(dir)
+        try Self.editEnglish(dir, to: "Ports used by the sample software, interrupted")
+        let (p, _, err) = try Self.start(["build"], in: dir)
+        usleep(300_000)
+        try #require(p.isRunning)
+        kill(p.processIdentifier, SIGTERM)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 143)
+        #expect(stderr.contains("portdoc: interrupted by SIGTERM; nothing was changed"), "\(stderr)")
+        #expect(try Self.tree(dir) == before)
+        #expect(try Self.leftovers(dir) == [])
+    }
+
+    @Test func aSecondBuildWaitsForTheLockAndSaysWhy() throws {
+        let dir = try CLITests().copyProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let po = dir.appendingPathComponent("Locales/en.po")
+        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
+            .write(to: po, atomically: true, encoding: .utf8)
+        // Hold the lock as a first build would, then start a build: it renders, then waits.
+        var lock: DirectoryLock? = try DirectoryLock(dir, timeout: 1) { _ in }
+        let (p, out, err) = try Self.start(["build"], in: dir)
+        usleep(1_500_000)
+        #expect(p.isRunning, "the build did not wait for the lock")
+        #expect(try Self.leftovers(dir) == [], "the build wrote while another process held the lock")
+        lock?.release()
+        lock = nil
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(stderr)")
+        #expect(stderr.contains("portdoc: another portdoc process is writing in \(dir.standardizedFileURL.path); waiting for it to finish"), "\(stderr)")
+        #expect(stdout.contains("build: wrote 3 changed files"), "\(stdout)")
+    }
+
+    @Test func twoBuildsStartedAtOnceBothSucceedWithoutInterleaving() throws {
+        let dir = try Self.builtLargeProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.editEnglish(dir, to: "Ports used by the sample software, twice")
+        let a = try Self.start(["build"], in: dir)
+        let b = try Self.start(["build"], in: dir)
+        for (p, _, err) in [a, b] {
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(stderr)")
+        }
+        #expect(try Self.run(["build", "--check"], in: dir).status == 0)
+        #expect(try Self.leftovers(dir) == [])
+    }
+
+    @Test func aFullDiskGivesAClearErrorAndChangesNothing() throws {
+        let dir = try CLITests().copyProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let po = dir.appendingPathComponent("Locales/en.po")
+        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
+            .write(to: po, atomically: true, encoding: .utf8)
+        let before = try Self.tree(dir)
+        // A file-size limit of 8 KiB makes the first large write fail as a full disk would.
+        let r = try Self.run(["build"], in: dir, shell: "ulimit -f 8;")
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("portdoc: error: cannot write Output/: File too large"), "\(r.stderr)")
+        #expect(r.stderr.contains("Output/ was not changed"))
+        #expect(try Self.tree(dir) == before)
+        #expect(try Self.leftovers(dir) == [])
+    }
+
+    /// The "done when": two builds under different time zones, locales, umasks and file
+    /// creation orders give identical trees, modes included.
+    @Test func buildsAreIdenticalAcrossEnvironments() throws {
+        var trees: [[String: String]] = []
+        let environments: [(shell: String, env: [String: String], reversed: Bool)] = [
+            ("umask 022;", ["TZ": "UTC", "LANG": "C", "LC_ALL": "C", "SOURCE_DATE_EPOCH": "1704153600"], false),
+            ("umask 077;", ["TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "tr_TR.UTF-8", "SOURCE_DATE_EPOCH": "1704153600"], true),
+        ]
+        for setup in environments {
+            let dir = Self.temporary("repro")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            // Copy inputs file by file, in opposite orders, so that directory listings differ.
+            var files: [String] = []
+            for folder in ["Catalog", "Locales", "Templates"] {
+                for case let url as URL in FileManager.default.enumerator(at: repoRoot.appendingPathComponent(folder), includingPropertiesForKeys: [.isRegularFileKey])! {
+                    if try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
+                        files.append(String(url.standardizedFileURL.path.dropFirst(repoRoot.standardizedFileURL.path.count + 1)))
+                    }
+                }
+            }
+            files.sort()
+            if setup.reversed { files.reverse() }
+            for file in files {
+                let target = dir.appendingPathComponent(file)
+                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: repoRoot.appendingPathComponent(file), to: target)
+            }
+            // Without a catalog date, the man page shows SOURCE_DATE_EPOCH's day in UTC.
+            let catalog = dir.appendingPathComponent("Catalog/eset-protect-ports.yaml")
+            try String(contentsOf: catalog, encoding: .utf8).replacingOccurrences(of: "    date: \"2026-11-29\"\n", with: "")
+                .write(to: catalog, atomically: true, encoding: .utf8)
+            let r = try Self.run(["build"], in: dir, environment: setup.env, shell: setup.shell)
+            try #require(r.status == 0, "\(r.stderr)")
+            var tree: [String: String] = [:]
+            let output = dir.appendingPathComponent("Output")
+            for case let url as URL in FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil)! {
+                let mode = (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+                let data = FileManager.default.contents(atPath: url.path).map { String(decoding: $0, as: UTF8.self) } ?? "<dir>"
+                tree[String(url.standardizedFileURL.path.dropFirst(output.standardizedFileURL.path.count + 1))] = "\(String(mode, radix: 8)) \(data)"
+            }
+            trees.append(tree)
+        }
+        #expect(trees[0].count == 18)  // 8 files and 10 folders below Output/
+        #expect(trees[0] == trees[1])
+        #expect(trees[0]["man/man7/eset-protect-ports.7"]?.contains(".TH \"ESET-PROTECT-PORTS\" 7 \"2024-01-02\"") == true)
+        #expect(trees[0]["html/index.html"]?.hasPrefix("644 ") == true)
+    }
+
+    @Test func anInvalidSourceDateEpochIsAnError() throws {
+        let r = try Self.run(["build", "--check"], in: repoRoot, environment: ["SOURCE_DATE_EPOCH": "yesterday"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("SOURCE_DATE_EPOCH='yesterday' is not a whole, non-negative number of seconds since 1970 [env.source-date-epoch]"), "\(r.stderr)")
+    }
+
+    @Test func aRebuildWritesOnlyWhatChanged() throws {
+        let dir = try CLITests().copyProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func mtimes() throws -> [String: Date] {
+            var result: [String: Date] = [:]
+            for path in OutputTree(directory: dir.appendingPathComponent("Output")).existingFiles() {
+                result[path] = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("Output/\(path)").path)[.modificationDate] as? Date
+            }
+            return result
+        }
+        let first = try Self.run(["build"], in: dir)
+        #expect(first.stdout == "build: Output/ is up to date (8 files for de, en; nothing written)\n", "\(first.stdout)")
+        let before = try mtimes()
+        usleep(20_000)
+        let po = dir.appendingPathComponent("Locales/en.po")
+        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Connection to the ESET repository\"", with: "msgstr \"Connection to ESET's repository\"")
+            .write(to: po, atomically: true, encoding: .utf8)
+        let second = try Self.run(["build"], in: dir)
+        #expect(second.stdout == "build: wrote 3 changed files (5 unchanged) for de, en to Output/\n", "\(second.stdout)")
+        let after = try mtimes()
+        let changed = Set(after.keys.filter { after[$0] != before[$0] })
+        #expect(changed == ["html/en/index.html", "markdown/en/eset-protect-ports.md", "man/man7/eset-protect-ports.7"])
+        // A partial build keeps the language index whole.
+        #expect(try Self.run(["build", "--locale", "de"], in: dir).stdout.contains("nothing written"))
+    }
+
+    @Test func validateRefusesXXEAndBillionLaughsQuickly() throws {
+        let dir = Self.temporary("xxe")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("html"), withIntermediateDirectories: true)
+        let doctype = "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\""
+        let body = "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>x</title></head><body><p>&x;</p></body></html>\n"
+        let xxe = "<?xml version=\"1.0\"?>\n\(doctype) [\n<!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n" + body
+        var laughs = "<?xml version=\"1.0\"?>\n\(doctype) [\n<!ENTITY l0 \"lol\">\n"
+        for i in 1...12 { laughs += "<!ENTITY l\(i) \"" + String(repeating: "&l\(i - 1);", count: 10) + "\">\n" }
+        laughs += "<!ENTITY x \"&l12;\">\n]>\n" + body
+        try xxe.write(to: dir.appendingPathComponent("html/xxe.html"), atomically: true, encoding: .utf8)
+        try laughs.write(to: dir.appendingPathComponent("html/laughs.html"), atomically: true, encoding: .utf8)
+        let started = Date()
+        let r = try Self.run(["validate", dir.path], in: repoRoot)
+        #expect(Date().timeIntervalSince(started) < 1)
+        #expect(r.status == 1)
+        let expected = "the page declares its own DTD subset ('<!DOCTYPE … [ … ]>', entities or elements); XHTML pages may not, and it is not parsed [xhtml.internal-subset]"
+        #expect(r.stderr.contains("\(dir.path)/html/laughs.html:2:1: error: \(expected)"), "\(r.stderr)")
+        #expect(r.stderr.contains("\(dir.path)/html/xxe.html:2:1: error: \(expected)"), "\(r.stderr)")
+        #expect(!r.stderr.contains("root:"), "the file was read")
+        #expect(r.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 2, "one clean error per page: \(r.stderr)")
+    }
+
+    @Test func onlyTheDTDsOwnFilesMayLoad() throws {
+        _ = try #require(sharedValidator)
+        let directory = try #require(LibXML.dtdDirectory)
+        #expect(LibXML.allowedLocalPath(url: "\(directory)xhtml-lat1.ent", publicID: nil) != nil)
+        #expect(LibXML.allowedLocalPath(url: "/etc/passwd", publicID: nil) == nil)
+        #expect(LibXML.allowedLocalPath(url: "file:///etc/passwd", publicID: nil) == nil)
+        #expect(LibXML.allowedLocalPath(url: "\(directory)../../../../../etc/passwd", publicID: nil) == nil)
+        #expect(LibXML.allowedLocalPath(url: "http://www.w3.org/TR/xhtml1/DTD/../../../etc/x", publicID: nil) == nil)
+    }
+
+    /// Where the file system cannot exchange folders, a kill between the two renames leaves only
+    /// `.Output.old-PID`; the next write restores it first, then replaces it properly.
+    @Test func anOldTreeLeftBetweenTwoRenamesIsRestored() throws {
+        let dir = Self.temporary("recover")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let old = dir.appendingPathComponent(".Output.old-4242/html")
+        try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+        try "old page\n".write(to: old.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(".Output.staging-4243"), withIntermediateDirectories: true)
+        let tree = OutputTree(directory: dir.appendingPathComponent("Output"))
+        try tree.recoverLeftovers()
+        #expect(try String(contentsOf: dir.appendingPathComponent("Output/html/a.html"), encoding: .utf8) == "old page\n")
+        #expect(try Self.leftovers(dir) == [])
+        let result = try tree.replace(with: [OutputFile(path: "html/a.html", contents: "new page\n")], complete: true)
+        #expect(result == .written(changed: ["html/a.html"], kept: 0))
+        #expect(try String(contentsOf: dir.appendingPathComponent("Output/html/a.html"), encoding: .utf8) == "new page\n")
+        #expect(try tree.replace(with: [OutputFile(path: "html/a.html", contents: "new page\n")], complete: true) == .unchanged)
+    }
+}
