@@ -17,8 +17,33 @@ public struct OutputFile: Sendable, Equatable {
     }
 }
 
-/// Renders and validates every requested locale and format, in memory.
-public struct Builder {
+/// Receives generated, validated files one at a time, from several threads at once.
+public protocol OutputSink: Sendable {
+    func accept(_ file: OutputFile) throws
+}
+
+/// Keeps every file in memory (tests, small builds).
+public final class CollectingSink: OutputSink, @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var collected: [OutputFile] = []
+    public init() {}
+    public func accept(_ file: OutputFile) {
+        lock.lock()
+        collected.append(file)
+        lock.unlock()
+    }
+    /// The files, sorted by path.
+    public var files: [OutputFile] {
+        lock.lock()
+        defer { lock.unlock() }
+        return collected.sorted { $0.path < $1.path }
+    }
+}
+
+/// Renders and validates every requested locale and format. Locales are rendered in parallel
+/// (one per core); each page is validated as soon as it is rendered and handed to the sink, so
+/// that memory holds a few pages at a time, never the whole output.
+public struct Builder: Sendable {
     public var project: Project
     public var validator: XHTMLValidator?
     /// The output folder as the user names it, so that diagnostics point where the file will be.
@@ -30,23 +55,35 @@ public struct Builder {
         self.outputName = outputName
     }
 
+    public struct Result: Sendable {
+        public var diagnostics: [Diagnostic]
+        /// The first error the sink threw (a write failed); the build stopped there.
+        public var sinkError: (any Error)?
+        /// How many files the sink accepted.
+        public var files: Int
+    }
+
+    /// Renders into memory; for tests and callers that want every file.
     public func build(locales: [String], formats: [OutputFormat]) -> (files: [OutputFile], diagnostics: [Diagnostic]) {
-        var d = Diagnostics()
-        var files: [OutputFile] = []
-        var documents: [LocalizedDocument] = []
-        for locale in locales {
+        let sink = CollectingSink()
+        let result = build(locales: locales, formats: formats, into: sink)
+        return (sink.files, result.diagnostics)
+    }
+
+    /// Renders, validates and hands every file to `sink`. A file with errors is not handed over;
+    /// the caller must not commit the sink when the result has errors.
+    public func build(locales: [String], formats: [OutputFormat], into sink: some OutputSink) -> Result {
+        let state = BuildState()
+        let jobs = locales
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            guard !state.stopped else { return }
+            let locale = jobs[index]
             let (doc, diagnostics) = Resolver.resolve(project, locale: locale)
-            d.append(contentsOf: diagnostics)
-            guard let doc else { continue }
-            documents.append(doc)
-            for fallback in doc.fallbacks {
-                let translation = project.translations[locale]
-                let location = translation?.entry(for: fallback.key)?.location
-                    ?? translation.map { SourceLocation(path: $0.file.path, line: 1, column: 1) }
-                d.warning("'\(fallback.key)' is \(fallback.status.rawValue) in '\(locale)'; showing the \(doc.sourceLocale) text", at: location, id: "build.fallback")
-            }
-            for format in formats {
-                let rendered: Result<String, Diagnostic>
+            state.add(diagnostics)
+            guard let doc else { return }
+            state.add(fallbackWarnings(doc))
+            for format in formats where !state.stopped {
+                let rendered: Swift.Result<String, Diagnostic>
                 let path: String
                 switch format {
                 case .xhtml:
@@ -60,30 +97,40 @@ public struct Builder {
                     path = "man/" + ManRenderer.relativePath(for: doc)
                 }
                 switch rendered {
-                case .success(let text): files.append(OutputFile(path: path, contents: text))
-                case .failure(let diagnostic): d.append(diagnostic)
+                case .success(let text): state.deliver(OutputFile(path: path, contents: text), to: sink, validating: self)
+                case .failure(let diagnostic): state.add([diagnostic])
                 }
             }
         }
-        if formats.contains(.xhtml), !documents.isEmpty {
-            files.append(contentsOf: xhtmlSiteFiles(documents, &d))
+        if formats.contains(.xhtml), !locales.isEmpty, !state.stopped {
+            var siteDiagnostics = Diagnostics()
+            let files = xhtmlSiteFiles(&siteDiagnostics)
+            state.add(siteDiagnostics.all)
+            for file in files { state.deliver(file, to: sink, validating: self) }
         }
-        d.append(contentsOf: validate(files))
-        return (files, d.all)
+        return state.result
     }
 
-    /// `html/index.html` (the language index) and `html/style.css`.
-    /// The index lists every locale of the project, also in a build of some locales only.
-    func xhtmlSiteFiles(_ built: [LocalizedDocument], _ d: inout Diagnostics) -> [OutputFile] {
-        var files: [OutputFile] = []
-        let documents = project.locales.compactMap { tag in built.first { $0.locale == tag } ?? Resolver.resolve(project, locale: tag).0 }
-        let entries = documents.map { doc in
-            let (translated, total) = project.completeness(of: doc.locale)
-            return XHTMLRenderer.IndexEntry(tag: doc.locale, name: doc.languages.first { $0.tag == doc.locale }?.name ?? doc.locale,
-                                            title: doc.title.plain, translated: translated, total: total)
+    func fallbackWarnings(_ doc: LocalizedDocument) -> [Diagnostic] {
+        doc.fallbacks.map { fallback in
+            let translation = project.translations[doc.locale]
+            let location = translation?.entry(for: fallback.key)?.location
+                ?? translation.map { SourceLocation(path: $0.file.path, line: 1, column: 1) }
+            return .warning("'\(fallback.key)' is \(fallback.status.rawValue) in '\(doc.locale)'; showing the \(doc.sourceLocale) text", at: location, id: "build.fallback")
         }
-        let source = documents.first { $0.locale == $0.sourceLocale } ?? documents[0]
-        switch XHTMLRenderer.renderIndex(entries, sourceLocale: source.locale, title: source.title.plain, templates: project.templates) {
+    }
+
+    /// `html/index.html` (the language index, listing every locale of the project, also in a
+    /// build of some locales only) and `html/style.css`.
+    func xhtmlSiteFiles(_ d: inout Diagnostics) -> [OutputFile] {
+        var files: [OutputFile] = []
+        let entries = project.locales.map { tag -> XHTMLRenderer.IndexEntry in
+            let (translated, total) = project.completeness(of: tag)
+            return XHTMLRenderer.IndexEntry(tag: tag, name: Resolver.languageName(project, tag), title: Resolver.title(project, locale: tag),
+                                            translated: translated, total: total)
+        }
+        let source = project.catalog.document.sourceLocale
+        switch XHTMLRenderer.renderIndex(entries, sourceLocale: source, title: Resolver.title(project, locale: source), templates: project.templates) {
         case .success(let text): files.append(OutputFile(path: "html/index.html", contents: text))
         case .failure(let diagnostic): d.append(diagnostic)
         }
@@ -95,9 +142,60 @@ public struct Builder {
         return files
     }
 
-    /// Validates generated files in memory: XHTML against the DTD, Markdown and man structure.
-    public func validate(_ files: [OutputFile]) -> [Diagnostic] {
-        files.flatMap { file in OutputValidation.check(file.contents, path: "\(outputName)/\(file.path)", validator: validator) }
+    /// Validates one generated file: XHTML against the DTD, Markdown and man structure.
+    public func validate(_ file: OutputFile) -> [Diagnostic] {
+        OutputValidation.check(file.contents, path: "\(outputName)/\(file.path)", validator: validator)
+    }
+}
+
+/// What the parallel jobs of one build share.
+private final class BuildState: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var diagnostics: [Diagnostic] = []
+    private var sinkError: (any Error)?
+    private var delivered = 0
+    private var hasErrors = false
+
+    /// True once a write failed: the remaining jobs stop.
+    var stopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return sinkError != nil
+    }
+
+    func add(_ more: [Diagnostic]) {
+        guard !more.isEmpty else { return }
+        lock.lock()
+        diagnostics.append(contentsOf: more)
+        if more.contains(where: { $0.severity == .error }) { hasErrors = true }
+        lock.unlock()
+    }
+
+    /// Validates the file; hands it to the sink only when valid and no error has been seen,
+    /// since the sink's work is thrown away anyway then.
+    func deliver(_ file: OutputFile, to sink: some OutputSink, validating builder: Builder) {
+        let problems = builder.validate(file)
+        add(problems)
+        lock.lock()
+        let skip = hasErrors || sinkError != nil
+        lock.unlock()
+        guard !skip else { return }
+        do {
+            try sink.accept(file)
+            lock.lock()
+            delivered += 1
+            lock.unlock()
+        } catch {
+            lock.lock()
+            if sinkError == nil { sinkError = error }
+            lock.unlock()
+        }
+    }
+
+    var result: Builder.Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return Builder.Result(diagnostics: diagnostics, sinkError: sinkError, files: delivered)
     }
 }
 

@@ -39,85 +39,23 @@ public struct OutputTree {
         return result.sorted()
     }
 
-    /// Files that differ from `files`: changed, missing, or present but not generated.
-    /// With `complete` false (a build of some locales or formats), extra files are not reported.
-    public func differences(from files: [OutputFile], complete: Bool) -> [String] {
-        var problems: [String] = []
-        let expected = Dictionary(files.map { ($0.path, $0.contents) }, uniquingKeysWith: { a, _ in a })
-        for path in expected.keys.sorted() {
-            let url = directory.appendingPathComponent(path)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                problems.append("\(path): missing")
-                continue
-            }
-            if data != Data(expected[path, default: ""].utf8) { problems.append("\(path): differs from what a build produces") }
-        }
-        if complete {
-            for path in existingFiles() where expected[path] == nil {
-                problems.append("\(path): not produced by a build")
-            }
-        }
-        return problems
-    }
-
     /// Replaces the output folder with `files`. With `complete` false, other existing files are kept.
     /// `onWait` is called once if another process holds the lock.
     @discardableResult
     public func replace(with files: [OutputFile], complete: Bool, lockTimeout: TimeInterval = 120,
                         onWait: (String) -> Void = { _ in }) throws -> WriteResult {
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let lock = try DirectoryLock(parent, timeout: lockTimeout, onWait: onWait)
-        defer { lock.release() }
-        try recoverLeftovers()
-        if differences(from: files, complete: complete).isEmpty { return .unchanged }
-
-        let name = directory.lastPathComponent
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(name).staging-\(pid)")
-        try? fm.removeItem(at: staging)
-        Interruption.register(staging.path)
-        defer { Interruption.unregister(staging.path) }
-        var changed: [String] = []
-        var kept = 0
+        let writer = try StagingWriter(tree: self, complete: complete, lockTimeout: lockTimeout, onWait: onWait)
         do {
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            let existing = Set(fm.fileExists(atPath: directory.path) ? existingFiles() : [])
-            let generated = Set(files.map(\.path))
-            for file in files {
-                let target = staging.appendingPathComponent(file.path)
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let current = directory.appendingPathComponent(file.path)
-                let data = Data(file.contents.utf8)
-                if existing.contains(file.path), fm.contents(atPath: current.path) == data, link(current.path, target.path) == 0 {
-                    kept += 1
-                    continue
-                }
-                try Self.write(data, to: target)
-                changed.append(file.path)
-            }
-            for path in existing.sorted() where !generated.contains(path) {
-                if complete { changed.append(path); continue }  // removed: not produced by a complete build
-                let target = staging.appendingPathComponent(path)
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if link(directory.appendingPathComponent(path).path, target.path) != 0 {
-                    try fm.copyItem(at: directory.appendingPathComponent(path), to: target)
-                }
-                kept += 1
-            }
-            try setDirectoryPermissions(staging)
-            try Interruption.committing { try commit(staging, pid: pid) }
+            for file in files { try writer.accept(file) }
+            return try writer.commit()
         } catch {
-            try? fm.removeItem(at: staging)
+            writer.abort()
             throw error
         }
-        try? fm.removeItem(at: staging)  // after the exchange it holds the previous tree
-        return .written(changed: changed.sorted(), kept: kept)
     }
 
     /// Puts the staging folder in place of the output folder.
-    private func commit(_ staging: URL, pid: Int32) throws {
+    func commit(_ staging: URL, pid: Int32) throws {
         let fm = FileManager.default
         guard fm.fileExists(atPath: directory.path) else {
             try fm.moveItem(at: staging, to: directory)
@@ -168,13 +106,159 @@ public struct OutputTree {
     }
 
     /// Folders get 0755 whatever the umask, so that the tree is the same on every machine.
-    private func setDirectoryPermissions(_ url: URL) throws {
+    func setDirectoryPermissions(_ url: URL) throws {
         let fm = FileManager.default
         try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         guard let enumerator = fm.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey]) else { return }
         for case let item as URL in enumerator where (try? item.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: item.path)
         }
+    }
+}
+
+/// Builds the new output tree in `.<name>.staging-PID` while pages arrive (from several threads),
+/// then puts it in place with `commit()`. Holds the output lock from creation to commit or abort.
+/// Unchanged files are hard links to the current ones, so their modification time stays; when
+/// nothing changed at all, `commit()` throws the staging folder away and touches nothing.
+public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable state guarded by `state`
+    public let tree: OutputTree
+    public let complete: Bool
+    let staging: URL
+    private let lock: DirectoryLock
+    private let existing: Set<String>
+    private let state = NSLock()
+    private var accepted: Set<String> = []
+    private var changed: [String] = []
+    private var kept = 0
+    private var finished = false
+
+    public init(tree: OutputTree, complete: Bool, lockTimeout: TimeInterval = 120, onWait: (String) -> Void = { _ in }) throws {
+        let fm = FileManager.default
+        self.tree = tree
+        self.complete = complete
+        let parent = tree.directory.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        lock = try DirectoryLock(parent, timeout: lockTimeout, onWait: onWait)
+        do {
+            try tree.recoverLeftovers()
+            existing = Set(fm.fileExists(atPath: tree.directory.path) ? tree.existingFiles() : [])
+            staging = parent.appendingPathComponent(".\(tree.directory.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+            try? fm.removeItem(at: staging)
+            Interruption.register(staging.path)
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    deinit { abort() }
+
+    public func accept(_ file: OutputFile) throws {
+        let fm = FileManager.default
+        let target = staging.appendingPathComponent(file.path)
+        try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let data = Data(file.contents.utf8)
+        let current = tree.directory.appendingPathComponent(file.path)
+        var same = false
+        if existing.contains(file.path),
+           let size = (try? fm.attributesOfItem(atPath: current.path)[.size] as? NSNumber)?.intValue, size == data.count,
+           fm.contents(atPath: current.path) == data, link(current.path, target.path) == 0 {
+            same = true
+        } else {
+            try OutputTree.write(data, to: target)
+        }
+        state.lock()
+        accepted.insert(file.path)
+        if same { kept += 1 } else { changed.append(file.path) }
+        state.unlock()
+    }
+
+    /// Puts the new tree in place; with `complete` false, existing files that were not generated are kept.
+    public func commit() throws -> OutputTree.WriteResult {
+        let fm = FileManager.default
+        state.lock()
+        let accepted = self.accepted
+        var changed = self.changed
+        var kept = self.kept
+        state.unlock()
+        let others = existing.subtracting(accepted).sorted()
+        if changed.isEmpty && (!complete || others.isEmpty) {
+            abort()
+            return .unchanged
+        }
+        do {
+            for path in others {
+                if complete { changed.append(path); continue }  // removed: not produced by a complete build
+                let target = staging.appendingPathComponent(path)
+                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if link(tree.directory.appendingPathComponent(path).path, target.path) != 0 {
+                    try fm.copyItem(at: tree.directory.appendingPathComponent(path), to: target)
+                }
+                kept += 1
+            }
+            try tree.setDirectoryPermissions(staging)
+            try Interruption.committing { try tree.commit(staging, pid: ProcessInfo.processInfo.processIdentifier) }
+        } catch {
+            abort()
+            throw error
+        }
+        try? fm.removeItem(at: staging)  // after the exchange it holds the previous tree
+        finish()
+        return .written(changed: changed.sorted(), kept: kept)
+    }
+
+    /// Throws the staging folder away; the output folder stays as it was.
+    public func abort() {
+        state.lock()
+        let done = finished
+        state.unlock()
+        guard !done else { return }
+        try? FileManager.default.removeItem(at: staging)
+        finish()
+    }
+
+    private func finish() {
+        state.lock()
+        finished = true
+        state.unlock()
+        Interruption.unregister(staging.path)
+        lock.release()
+    }
+}
+
+/// `build --check`: compares each generated file with the output folder instead of writing it.
+public final class ComparingSink: OutputSink, @unchecked Sendable {  // guarded by `state`
+    public let tree: OutputTree
+    private let state = NSLock()
+    private var problems: [String] = []
+    private var seen: Set<String> = []
+
+    public init(tree: OutputTree) { self.tree = tree }
+
+    public func accept(_ file: OutputFile) {
+        let url = tree.directory.appendingPathComponent(file.path)
+        let problem: String?
+        if let data = FileManager.default.contents(atPath: url.path) {
+            problem = data == Data(file.contents.utf8) ? nil : "\(file.path): differs from what a build produces"
+        } else {
+            problem = "\(file.path): missing"
+        }
+        state.lock()
+        seen.insert(file.path)
+        if let problem { problems.append(problem) }
+        state.unlock()
+    }
+
+    /// Every difference, sorted; with `complete`, then the files that a build would not produce.
+    public func differences(complete: Bool) -> [String] {
+        state.lock()
+        defer { state.unlock() }
+        var result = problems.sorted()
+        if complete {
+            result += tree.existingFiles().filter { !seen.contains($0) }.map { "\($0): not produced by a build" }
+        }
+        return result
     }
 }
 

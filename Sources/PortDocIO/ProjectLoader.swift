@@ -3,7 +3,7 @@ import PortDocCore
 
 /// Reads a PortDoc project from disk: `Catalog/`, `Locales/` and `Templates/` under one root.
 /// Paths in diagnostics are relative to the root, as users type them.
-public struct ProjectLoader {
+public struct ProjectLoader: Sendable {
     public let root: URL
     /// Where templates come from: `Templates/` under the root unless given.
     public let templatesRoot: URL
@@ -22,40 +22,52 @@ public struct ProjectLoader {
             d.error(message, at: nil, id: "project.catalog")
             return (nil, d.all)
         }
-        var catalog: Catalog?
-        if let text = read(catalogPath, &d) {
-            let (c, diags) = CatalogParser.parse(text, path: catalogPath)
-            catalog = c
-            d.append(contentsOf: diags)
+        // The catalog (then the source text, whose name the catalog gives) and every PO file are
+        // read and parsed in parallel; diagnostics are merged in a fixed order afterwards.
+        let poPaths = files(in: "Locales", extensions: ["po"])
+        let slots = LoadSlots(count: 1 + poPaths.count)
+        DispatchQueue.concurrentPerform(iterations: 1 + poPaths.count) { index in
+            var local = Diagnostics()
+            if index == 0 {
+                guard let text = read(catalogPath, &local) else { slots.store(index, local); return }
+                let (c, diags) = CatalogParser.parse(text, path: catalogPath)
+                local.append(contentsOf: diags)
+                slots.catalog = c
+                if let c {
+                    let sourcePath = "Locales/\(c.document.sourceLocale).yaml"
+                    if let text = read(sourcePath, &local) {
+                        let (s, diags) = SourceText.parse(text, path: sourcePath, locale: c.document.sourceLocale)
+                        slots.source = s
+                        local.append(contentsOf: diags)
+                    }
+                }
+            } else {
+                let path = poPaths[index - 1]
+                let tag = String((path as NSString).lastPathComponent.dropLast(3))
+                if let problem = LocaleTag.problem(with: tag) {
+                    local.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
+                } else if let text = read(path, &local) {
+                    let (file, diags) = POParser.parse(text, path: path)
+                    local.append(contentsOf: diags)
+                    if let file { slots.setTranslation(index, Translation(locale: tag, file: file)) }
+                }
+            }
+            slots.store(index, local)
         }
-        guard let catalog else { return (nil, d.all) }
-
-        // The source text.
+        d.append(contentsOf: slots.diagnostics[0].all)
+        guard let catalog = slots.catalog else { return (nil, d.all) }
         let sourceLocale = catalog.document.sourceLocale
         let sourcePath = "Locales/\(sourceLocale).yaml"
-        var source: SourceText?
-        if let text = read(sourcePath, &d) {
-            let (s, diags) = SourceText.parse(text, path: sourcePath, locale: sourceLocale)
-            source = s
-            d.append(contentsOf: diags)
-        }
-
-        // Translations: every Locales/<tag>.po.
+        let source = slots.source
         var translations: [String: Translation] = [:]
-        for path in files(in: "Locales", extensions: ["po"]) {
-            let tag = String((path as NSString).lastPathComponent.dropLast(3))
-            if let problem = LocaleTag.problem(with: tag) {
-                d.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
+        for (i, path) in poPaths.enumerated() {
+            d.append(contentsOf: slots.diagnostics[i + 1].all)
+            guard let translation = slots.translations[i + 1] else { continue }
+            if translation.locale == sourceLocale {
+                d.error("'\(sourceLocale)' is the source locale; its text lives in \(sourcePath), not in a PO file", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.source-po")
                 continue
             }
-            if tag == sourceLocale {
-                d.error("'\(tag)' is the source locale; its text lives in \(sourcePath), not in a PO file", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.source-po")
-                continue
-            }
-            guard let text = read(path, &d) else { continue }
-            let (file, diags) = POParser.parse(text, path: path)
-            d.append(contentsOf: diags)
-            if let file { translations[tag] = Translation(locale: tag, file: file) }
+            translations[translation.locale] = translation
         }
 
         // The do-not-translate glossary, when the project has one.
@@ -139,4 +151,32 @@ public struct ProjectLoader {
 public enum Limits {
     /// Input files larger than this are refused before parsing.
     public static let maxInputBytes = 32 << 20
+}
+
+/// Results of the parallel part of `load()`, by slot: 0 for the catalog and the source text,
+/// then one per PO file.
+private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var _diagnostics: [Diagnostics]
+    private var _translations: [Translation?]
+    private var _catalog: Catalog?
+    private var _source: SourceText?
+
+    init(count: Int) {
+        _diagnostics = Array(repeating: Diagnostics(), count: count)
+        _translations = Array(repeating: nil, count: count)
+    }
+
+    func store(_ index: Int, _ d: Diagnostics) { lock.lock(); _diagnostics[index] = d; lock.unlock() }
+    func setTranslation(_ index: Int, _ t: Translation) { lock.lock(); _translations[index] = t; lock.unlock() }
+    var diagnostics: [Diagnostics] { lock.lock(); defer { lock.unlock() }; return _diagnostics }
+    var translations: [Translation?] { lock.lock(); defer { lock.unlock() }; return _translations }
+    var catalog: Catalog? {
+        get { lock.lock(); defer { lock.unlock() }; return _catalog }
+        set { lock.lock(); _catalog = newValue; lock.unlock() }
+    }
+    var source: SourceText? {
+        get { lock.lock(); defer { lock.unlock() }; return _source }
+        set { lock.lock(); _source = newValue; lock.unlock() }
+    }
 }

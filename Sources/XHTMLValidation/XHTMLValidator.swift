@@ -7,19 +7,29 @@ import PortDocCore
 /// The DTD is resolved through the system XML catalog (Debian's `w3c-sgml-lib`), parsed once, and
 /// every page is validated against it (`xmlValidateDtd`); the network is never used, and a page
 /// may not bring its own internal DTD subset or entities. Errors become `path:line:col` diagnostics.
-public final class XHTMLValidator: @unchecked Sendable {
+public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `condition`
     public static let publicID = "-//W3C//DTD XHTML 1.0 Strict//EN"
     public static let systemID = "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"
     /// Larger pages are refused before parsing.
     public static let maxInputBytes = 64 << 20
 
-    private let dtd: xmlDtdPtr
-    /// libxml2's validation state is not safe to share; one page at a time per validator.
-    private let lock = Lock()
+    /// Parsed copies of the DTD, one per page validated at the same time: libxml2 builds each
+    /// element's content-model automaton lazily inside the DTD, so a DTD is never shared by two
+    /// threads. Copies are parsed on demand, up to `maxCopies`.
+    private var available: [xmlDtdPtr] = []
+    private var created = 0
+    private let maxCopies: Int
+    private let condition = NSCondition()
 
     /// Loads the DTD; fails with a diagnostic that says what to install when it cannot be found.
-    public init() throws(DiagnosticsError) {
+    public init(maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws(DiagnosticsError) {
         LibXML.setUp()
+        maxCopies = max(1, min(maxConcurrency, 16))
+        available = [try Self.loadDTD()]
+        created = 1
+    }
+
+    private static func loadDTD() throws(DiagnosticsError) -> xmlDtdPtr {
         let collector = ErrorCollector()
         let loaded: xmlDtdPtr? = collector.capturing {
             guard let resolved = xmlCatalogResolve(Self.publicID, Self.systemID) else { return nil }
@@ -34,10 +44,45 @@ public final class XHTMLValidator: @unchecked Sendable {
                 "cannot load the XHTML 1.0 Strict DTD from the XML catalog\(details); install Debian's w3c-sgml-lib (make deps)",
                 at: nil, id: "xhtml.dtd-missing")])
         }
-        dtd = loaded
+        return loaded
     }
 
-    deinit { xmlFreeDtd(dtd) }
+    deinit {
+        for dtd in available { xmlFreeDtd(dtd) }
+    }
+
+    /// Lends a DTD copy to `body`: a free one, a new one while fewer than `maxCopies` exist, or the
+    /// next one given back.
+    private func withDTD<T>(_ body: (xmlDtdPtr) -> T) -> T {
+        let dtd = acquire()
+        defer {
+            condition.lock()
+            available.append(dtd)
+            condition.signal()
+            condition.unlock()
+        }
+        return body(dtd)
+    }
+
+    private func acquire() -> xmlDtdPtr {
+        condition.lock()
+        defer { condition.unlock() }
+        var canGrow = true
+        while true {
+            if let dtd = available.popLast() { return dtd }
+            if canGrow && created < maxCopies {
+                created += 1
+                condition.unlock()
+                let copy = try? Self.loadDTD()
+                condition.lock()
+                if let copy { return copy }
+                created -= 1
+                canGrow = false  // it loaded once; if it fails now, wait for a copy in use
+                continue
+            }
+            condition.wait()
+        }
+    }
 
     /// Every well-formedness and validity error of `text`, as diagnostics located in `path`.
     public func validate(_ text: String, path: String) -> [Diagnostic] {
@@ -52,7 +97,19 @@ public final class XHTMLValidator: @unchecked Sendable {
         if let line = Self.internalSubsetLine(bytes) {
             return [.error("the page declares its own DTD subset ('<!DOCTYPE … [ … ]>', entities or elements); XHTML pages may not, and it is not parsed", at: SourceLocation(path: path, line: line, column: 1), id: "xhtml.internal-subset")]
         }
-        return lock.withLock { validateLocked(bytes, text: text, path: path) }
+        return withDTD { dtd in validate(bytes, text: text, path: path, dtd: dtd) }
+    }
+
+    /// The 1-based line where `needle` first occurs in `bytes`, or 1.
+    static func line(of needle: String, in bytes: [UInt8]) -> Int {
+        let pattern = Array(needle.utf8)
+        var line = 1
+        var i = 0
+        while i + pattern.count <= bytes.count {
+            if bytes[i] == UInt8(ascii: "\n") { line += 1 } else if bytes[i] == pattern[0], Array(bytes[i..<(i + pattern.count)]) == pattern { return line }
+            i += 1
+        }
+        return 1
     }
 
     /// The line of a DOCTYPE that opens an internal subset (`[`), or nil. Scans only the prolog,
@@ -89,7 +146,7 @@ public final class XHTMLValidator: @unchecked Sendable {
         return nil
     }
 
-    private func validateLocked(_ bytes: [UInt8], text: String, path: String) -> [Diagnostic] {
+    private func validate(_ bytes: [UInt8], text: String, path: String, dtd: xmlDtdPtr) -> [Diagnostic] {
         let collector = ErrorCollector()
         var extra: [Diagnostic] = []
         collector.capturing {
@@ -118,7 +175,7 @@ public final class XHTMLValidator: @unchecked Sendable {
                 extra.append(.error("the page has no DOCTYPE; expected XHTML 1.0 Strict (\(Self.publicID))", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.doctype"))
                 return
             }
-            let doctypeLine = (text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("<!DOCTYPE") } ?? 0) + 1
+            let doctypeLine = Self.line(of: "<!DOCTYPE", in: bytes)
             let external = subset.pointee.ExternalID.map { String(cString: $0) }
             if external != Self.publicID {
                 extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(Self.publicID)'", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "xhtml.doctype"))
@@ -133,6 +190,7 @@ public final class XHTMLValidator: @unchecked Sendable {
             vctxt.pointee.warning = nil
             _ = xmlValidateDtd(vctxt, doc, dtd)
         }
+        if collector.errors.isEmpty { return extra }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var seen = Set<String>()
         let unique = collector.errors.filter { seen.insert("\($0.line):\($0.column):\($0.message)").inserted }

@@ -65,37 +65,63 @@ struct Build: ParsableCommand {
             report(loadDiagnostics + error.diagnostics)
             throw ExitCode(ExitStatus.environment)
         }
-        let (files, buildDiagnostics) = Builder(project: project, validator: validator, outputName: output).build(locales: selectedLocales, formats: selectedFormats)
-        let all = Diagnostics(loadDiagnostics + buildDiagnostics)
-        report(all.all)
-        if all.hasErrors || (strict && !all.warnings.isEmpty) {
-            FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
-            throw ExitCode(ExitStatus.findings)
-        }
+        let builder = Builder(project: project, validator: validator, outputName: output)
         let tree = OutputTree(directory: options.root.appendingPathComponent(output))
         let complete = locales.isEmpty && formats.isEmpty
+        func failed(_ diagnostics: [Diagnostic]) -> Bool {
+            let all = Diagnostics(diagnostics)
+            return all.hasErrors || (strict && !all.warnings.isEmpty)
+        }
         if check {
-            let differences = tree.differences(from: files, complete: complete)
+            let sink = ComparingSink(tree: tree)
+            let built = builder.build(locales: selectedLocales, formats: selectedFormats, into: sink)
+            report(loadDiagnostics + built.diagnostics)
+            if failed(loadDiagnostics + built.diagnostics) {
+                FileHandle.standardError.write(Data("build: failed\n".utf8))
+                throw ExitCode(ExitStatus.findings)
+            }
+            let differences = sink.differences(complete: complete)
             for line in differences { print("\(output)/\(line)") }
             if !differences.isEmpty {
                 FileHandle.standardError.write(Data("build --check: \(differences.count) file(s) differ; run 'portdoc build' and commit \(output)/\n".utf8))
                 throw ExitCode(ExitStatus.findings)
             }
-            print("build --check: \(output)/ is up to date (\(files.count) files)")
+            print("build --check: \(output)/ is up to date (\(built.files) files)")
             return
+        }
+        let writer: StagingWriter
+        do {
+            writer = try StagingWriter(tree: tree, complete: complete) { message in
+                FileHandle.standardError.write(Data("portdoc: \(message)\n".utf8))
+            }
+        } catch {
+            report(loadDiagnostics)
+            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
+            throw ExitCode(ExitStatus.environment)
+        }
+        let built = builder.build(locales: selectedLocales, formats: selectedFormats, into: writer)
+        report(loadDiagnostics + built.diagnostics)
+        if let error = built.sinkError {
+            writer.abort()
+            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
+            throw ExitCode(ExitStatus.environment)
+        }
+        if failed(loadDiagnostics + built.diagnostics) {
+            writer.abort()
+            FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
+            throw ExitCode(ExitStatus.findings)
         }
         let result: OutputTree.WriteResult
         do {
-            result = try tree.replace(with: files, complete: complete) { message in
-                FileHandle.standardError.write(Data("portdoc: \(message)\n".utf8))
-            }
+            result = try writer.commit()
         } catch {
             FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
             throw ExitCode(ExitStatus.environment)
         }
+        let files = built.files
         switch result {
         case .unchanged:
-            print("build: \(output)/ is up to date (\(files.count) files for \(selectedLocales.joined(separator: ", ")); nothing written)")
+            print("build: \(output)/ is up to date (\(files) files for \(selectedLocales.joined(separator: ", ")); nothing written)")
         case .written(let changed, let kept):
             print("build: wrote \(changed.count) changed file\(changed.count == 1 ? "" : "s") (\(kept) unchanged) for \(selectedLocales.joined(separator: ", ")) to \(output)/")
         }

@@ -9,7 +9,7 @@ public enum CatalogParser {
         guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else {
             return (nil, diagnostics.all)
         }
-        var walker = YAMLWalker(path: path)
+        var walker = YAMLWalker(path: path, text: text)
         let catalog = parseRoot(root, &walker)
         diagnostics.append(contentsOf: walker.diagnostics.all)
         // Cross checks only on a complete catalog: a dropped row would cause follow-on errors.

@@ -2,14 +2,21 @@ import Yams
 
 /// Parses YAML text into a `Yams.Node`, turning syntax errors into diagnostics with `path:line:col`.
 enum YAMLSource {
-    /// Upper bound on nodes visited while reading one file; guards against alias bombs,
-    /// whose aliases share nodes that a walk would visit exponentially often.
-    static let maxNodes = 200_000
+    /// Upper bound on nodes visited while reading one file; guards against alias bombs, whose
+    /// aliases share nodes that a walk would visit exponentially often. Every node written out
+    /// takes at least one byte, so a walk visiting more nodes than the file has bytes is reusing
+    /// aliases; small files may still expand to this many.
+    static let minNodeLimit = 200_000
+
+    /// The node limit for a text of `bytes` bytes.
+    static func nodeLimit(forBytes bytes: Int) -> Int { max(minNodeLimit, bytes) }
 
     static func compose(_ text: String, path: String, diagnostics: inout Diagnostics) -> Node? {
         let text = TextNormalization.stripBOM(text)
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver: every scalar stays a string (PortDoc checks types itself), which spares
+            // Yams a regular-expression match per scalar.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 diagnostics.error("the file is empty; expected a YAML mapping", at: SourceLocation(path: path, line: 1, column: 1), id: "yaml.empty")
                 return nil
             }
@@ -50,8 +57,12 @@ struct YAMLWalker {
     var diagnostics = Diagnostics()
     private var visited = 0
     private(set) var tooLarge = false
+    let nodeLimit: Int
 
-    init(path: String) { self.path = path }
+    init(path: String, text: String) {
+        self.path = path
+        self.nodeLimit = YAMLSource.nodeLimit(forBytes: text.utf8.count)
+    }
 
     func location(of node: Node) -> SourceLocation {
         let mark = node.mark
@@ -62,13 +73,13 @@ struct YAMLWalker {
         diagnostics.error(message, at: location(of: node), id: id)
     }
 
-    /// Counts a visit; false once the file has more nodes than `YAMLSource.maxNodes`.
+    /// Counts a visit; false once the walk has visited more nodes than `nodeLimit`.
     mutating func visit(_ node: Node) -> Bool {
         visited += 1
-        if visited > YAMLSource.maxNodes {
+        if visited > nodeLimit {
             if !tooLarge {
                 tooLarge = true
-                error("the document expands to more than \(YAMLSource.maxNodes) nodes (an alias bomb?)", at: node, id: "yaml.too-large")
+                error("the document expands to more than \(nodeLimit) nodes, more than its size allows without aliases (an alias bomb?)", at: node, id: "yaml.too-large")
             }
             return false
         }

@@ -5,9 +5,18 @@ public enum TextNormalization {
     }
 
     /// Decodes UTF-8 strictly; reports the line and column of the first invalid byte.
-    public static func decodeUTF8(_ bytes: [UInt8], path: String) -> Result<String, Diagnostic> {
+    public static func decodeUTF8(_ input: [UInt8], path: String) -> Result<String, Diagnostic> {
+        // CRLF → LF on the bytes (a CR is never part of a multi-byte sequence).
+        var bytes = input
+        if input.contains(0x0D) {
+            bytes = []
+            bytes.reserveCapacity(input.count)
+            for (i, byte) in input.enumerated() where !(byte == 0x0D && i + 1 < input.count && input[i + 1] == 0x0A) {
+                bytes.append(byte)
+            }
+        }
         if let text = String(validating: bytes, as: UTF8.self) {
-            return .success(stripBOM(text).replacingCRLF())
+            return .success(stripBOM(text))
         }
         // Only on failure: walk the scalars to say where the first invalid byte is.
         var line = 1, column = 1, offset = 0
@@ -25,7 +34,7 @@ public enum TextNormalization {
 extension String {
     /// CRLF → LF, so that line numbers and output bytes do not depend on the editor's line endings.
     func replacingCRLF() -> String {
-        guard contains("\r\n") else { return self }
+        guard utf8.contains(0x0D) else { return self }
         var out = ""
         out.reserveCapacity(utf8.count)
         var pendingCR = false

@@ -6,6 +6,17 @@ public enum Resolver {
         return (r.diagnostics.hasErrors ? nil : doc, r.diagnostics.all)
     }
 
+    /// The document title in `locale` as plain text (the source text where it is not translated).
+    public static func title(_ project: Project, locale: String) -> String {
+        var run = Run(project: project, locale: locale)
+        return run.text(project.catalog.document.title).plain
+    }
+
+    /// A locale's name in its own language (`ui.language-name`), or its tag when untranslated.
+    public static func languageName(_ project: Project, _ tag: String) -> String {
+        Run(project: project, locale: tag).languageName(tag)
+    }
+
     /// Characters that no output format can carry (XML 1.0 forbids C0 controls and U+FFFE/U+FFFF;
     /// roff and terminals misread C1 controls and DEL) are replaced by U+FFFD, with a warning.
     public static func sanitize(_ text: String) -> (String, replaced: Int) {

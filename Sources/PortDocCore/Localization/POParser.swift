@@ -80,25 +80,31 @@ public enum POParser {
 
         mutating func run(_ text: String) {
             current.strings = []
-            for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            // Lines are cut on the UTF-8 bytes: much cheaper than splitting Characters.
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            while start <= utf8.endIndex {
+                let end = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
                 lineNumber += 1
-                var line = Substring(rawLine)
-                if line.last == "\r" { line.removeLast() }
+                var line = Substring(utf8[start..<end])
+                if line.utf8.last == UInt8(ascii: "\r") { line = Substring(line.utf8.dropLast()) }
                 handle(line)
+                if end == utf8.endIndex { break }
+                start = utf8.index(after: end)
             }
             finishEntry()
         }
 
         mutating func handle(_ line: Substring) {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
-            let indent = line.count - trimmed.count
+            let indent = line.utf8.count - trimmed.utf8.count  // spaces and tabs: one byte each
             if trimmed.isEmpty { finishEntry(); return }
             if trimmed.hasPrefix("#~") {
                 var rest = trimmed.dropFirst(2)
                 var isPrevious = false
                 if rest.first == "|" { rest = rest.dropFirst(); isPrevious = true }
                 let body = rest.drop { $0 == " " }
-                let column = indent + (trimmed.count - body.count) + 1
+                let column = indent + (trimmed.utf8.count - body.utf8.count) + 1  // "#~", "|" and spaces are ASCII
                 if hasKeyword && !current.isObsolete {
                     if sawMsgstr { finishEntry() } else { error("an obsolete '#~' line inside an active entry", column: indent + 1); return }
                 }
@@ -151,7 +157,7 @@ public enum POParser {
             }
             let keyword = text.prefix { !$0.isWhitespace }
             let rest = text.dropFirst(keyword.count).drop { $0 == " " || $0 == "\t" }
-            let valueColumn = column + (text.count - rest.count)
+            let valueColumn = column + text[..<rest.startIndex].unicodeScalars.count
             guard rest.first == "\"" else {
                 if ["msgctxt", "msgid", "msgid_plural"].contains(keyword) || keyword.hasPrefix("msgstr") {
                     error("'\(keyword)' must be followed by a quoted string", column: valueColumn)
@@ -213,6 +219,13 @@ public enum POParser {
 
         /// Reads one `"…"` string with C escapes; reports the column of any problem.
         mutating func string(_ text: Substring, column: Int) -> String? {
+            // Fast path: no escape, the closing quote, then only white space.
+            let utf8 = text.utf8
+            if let close = utf8.dropFirst().firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+               utf8[close] == UInt8(ascii: "\""),
+               utf8[utf8.index(after: close)...].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                return String(Substring(utf8[utf8.index(after: utf8.startIndex)..<close]))
+            }
             let scalars = Array(text.unicodeScalars)
             var out = String.UnicodeScalarView()
             var bytes: [UInt8] = []  // octal/hex escapes form UTF-8 bytes

@@ -17,6 +17,10 @@ public enum Placeholder {
     public static func isValidName(_ name: String) -> Bool { CatalogParser.isIdentifier(name) }
 
     public static func parse(_ text: String) -> Result<[Piece], SyntaxError> {
+        // Fast path: most messages have no brace at all.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
+            return .success(text.isEmpty ? [] : [.literal(text)])
+        }
         var pieces: [Piece] = []
         var literal = ""
         let scalars = Array(text.unicodeScalars)

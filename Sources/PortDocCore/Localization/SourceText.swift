@@ -42,7 +42,7 @@ public struct SourceText: Sendable, Equatable {
     public static func parse(_ text: String, path: String, locale: String) -> (SourceText?, [Diagnostic]) {
         var diagnostics = Diagnostics()
         guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
-        var w = YAMLWalker(path: path)
+        var w = YAMLWalker(path: path, text: text)
         guard w.visit(root), case .mapping(let mapping) = root else {
             w.error("the source text must be a mapping from message keys to text", at: root, id: "source.type")
             return (nil, diagnostics.all + w.diagnostics.all)
@@ -83,8 +83,28 @@ public struct SourceText: Sendable, Equatable {
 }
 
 public enum Whitespace {
-    /// Runs of white space (including newlines from folded YAML) become one space; ends are trimmed.
+    /// Runs of white space (Unicode White_Space scalars, including newlines from folded YAML) become
+    /// one space; ends are trimmed. Works on scalars, so a combining mark after a space is kept.
     public static func normalize(_ s: String) -> String {
-        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        // Fast path: ASCII text with single inner spaces only is already normal.
+        var clean = true
+        var previousSpace = true
+        for byte in s.utf8 {
+            if byte >= 0x80 || (byte < 0x20) || (byte == 0x20 && previousSpace) { clean = false; break }
+            previousSpace = byte == 0x20
+        }
+        if clean && !previousSpace { return s }
+        if s.isEmpty { return s }
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in s.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(scalar)
+        }
+        return String(out)
     }
 }

@@ -53,7 +53,7 @@ public struct Glossary: Sendable, Equatable {
     public static func parse(_ text: String, path: String) -> (Glossary?, [Diagnostic]) {
         var diagnostics = Diagnostics()
         guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
-        var w = YAMLWalker(path: path)
+        var w = YAMLWalker(path: path, text: text)
         var terms: [String] = []
         if let fields = w.mapping(root, what: "the glossary", allowed: ["do-not-translate"]),
            let list = w.require(fields, "do-not-translate", in: root, what: "the glossary"),
@@ -104,7 +104,7 @@ public struct Thresholds: Sendable, Equatable {
     public static func parse(_ text: String, path: String) -> (Thresholds?, [Diagnostic]) {
         var diagnostics = Diagnostics()
         guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
-        var w = YAMLWalker(path: path)
+        var w = YAMLWalker(path: path, text: text)
         var result = Thresholds()
         guard w.visit(root), case .mapping(let mapping) = root else {
             w.error("the thresholds file must be a mapping from 'default' or locale tags to thresholds", at: root, id: "thresholds.type")

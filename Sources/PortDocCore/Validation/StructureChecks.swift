@@ -1,17 +1,46 @@
 /// Structural checks for generated Markdown and man pages (what `portdoc validate` runs without
-/// external tools). XHTML is checked by DTD validation instead.
+/// external tools). XHTML is checked by DTD validation instead. Both work on UTF-8 bytes, line by
+/// line, because every construct they look at is ASCII.
+typealias ByteLine = ArraySlice<UInt8>
+
+extension ArraySlice where Element == UInt8 {
+    func hasPrefix(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard count >= n else { return false }
+        return s.withUTF8Buffer { p in self.prefix(n).elementsEqual(p) }
+    }
+
+    func hasSuffix(_ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        guard count >= n else { return false }
+        return s.withUTF8Buffer { p in self.suffix(n).elementsEqual(p) }
+    }
+
+    func equals(_ s: StaticString) -> Bool { count == s.utf8CodeUnitCount && hasPrefix(s) }
+
+    /// The 1-based column (in Unicode scalars) of the byte at `index`.
+    func column(of index: Int) -> Int {
+        String(decoding: self[startIndex..<index], as: UTF8.self).unicodeScalars.count + 1
+    }
+}
+
+func byteLines(_ text: String) -> [ByteLine] {
+    let bytes = Array(text.utf8)
+    return bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+}
+
 public enum MarkdownChecks {
     /// Every table row has as many cells as its header; every footnote reference has a definition
     /// and every definition is referenced.
     public static func check(_ text: String, path: String) -> [Diagnostic] {
         var d = Diagnostics()
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var headerCells: Int? = nil
         var definitions: [String: Int] = [:]
         var references: [(String, Int, Int)] = []
-        for (index, line) in lines.enumerated() {
+        let open = UInt8(ascii: "["), caret = UInt8(ascii: "^"), close = UInt8(ascii: "]"), backslash = UInt8(ascii: "\\")
+        for (index, line) in byteLines(text).enumerated() {
             let number = index + 1
-            if line.hasPrefix("|") {
+            if line.first == UInt8(ascii: "|") {
                 let cells = cellCount(line)
                 if let expected = headerCells {
                     if cells != expected {
@@ -23,22 +52,25 @@ public enum MarkdownChecks {
             } else {
                 headerCells = nil
             }
-            if line.hasPrefix("[^"), let close = line.range(of: "]:") {
-                let id = String(line[line.index(line.startIndex, offsetBy: 2)..<close.lowerBound])
+            if line.hasPrefix("[^"), let end = line.indices.first(where: { $0 + 1 < line.endIndex && line[$0] == close && line[$0 + 1] == UInt8(ascii: ":") }) {
+                let id = String(decoding: line[(line.startIndex + 2)..<end], as: UTF8.self)
                 if definitions[id] != nil {
                     d.error("footnote '\(id)' is defined twice", at: SourceLocation(path: path, line: number, column: 1), id: "markdown.footnote")
                 }
                 definitions[id] = number
                 continue
             }
-            var searchStart = line.startIndex
-            while let r = line.range(of: "[^", range: searchStart..<line.endIndex) {
-                let escaped = r.lowerBound > line.startIndex && line[line.index(before: r.lowerBound)] == "\\"
-                if !escaped, let close = line[r.upperBound...].firstIndex(of: "]") {
-                    let column = line.distance(from: line.startIndex, to: r.lowerBound) + 1
-                    references.append((String(line[r.upperBound..<close]), number, column))
+            var i = line.startIndex
+            while i + 1 < line.endIndex {
+                if line[i] == open, line[i + 1] == caret {
+                    let escaped = i > line.startIndex && line[i - 1] == backslash
+                    if !escaped, let end = line[(i + 2)...].firstIndex(of: close) {
+                        references.append((String(decoding: line[(i + 2)..<end], as: UTF8.self), number, line.column(of: i)))
+                    }
+                    i += 2
+                    continue
                 }
-                searchStart = r.upperBound
+                i += 1
             }
         }
         for (id, line, column) in references where definitions[id] == nil {
@@ -52,15 +84,16 @@ public enum MarkdownChecks {
     }
 
     /// Cells of a pipe-table row: `|` not escaped by a backslash separates cells (GFM §4.10).
-    static func cellCount(_ line: String) -> Int {
+    static func cellCount(_ line: ByteLine) -> Int {
         var count = 0
         var escaped = false
-        for c in line.unicodeScalars {
+        for c in line {
             if escaped { escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if c == "|" { count += 1 }
+            if c == UInt8(ascii: "\\") { escaped = true; continue }
+            if c == UInt8(ascii: "|") { count += 1 }
         }
-        let trimmed = line.trimmingCharacters(in: " ")
+        var trimmed = line
+        while trimmed.last == UInt8(ascii: " ") { trimmed = trimmed.dropLast() }
         // "| a | b |" has 3 pipes and 2 cells.
         return trimmed.hasSuffix("|") && !trimmed.hasSuffix("\\|") ? count - 1 : count
     }
@@ -72,32 +105,31 @@ public enum ManChecks {
     public static func check(_ text: String, path: String) -> [Diagnostic] {
         var d = Diagnostics()
         func at(_ line: Int, _ column: Int = 1) -> SourceLocation { SourceLocation(path: path, line: line, column: column) }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = byteLines(text)
         var sawTH = false, sawName = false, inTable = false, inBlock = false
         var usesTbl = false
         for (index, line) in lines.enumerated() {
             let n = index + 1
             if index == lines.count - 1 && line.isEmpty { break }
-            if let bad = line.unicodeScalars.firstIndex(where: { $0.value > 0x7E || ($0.value < 0x20 && $0 != "\t") }) {
-                let column = line.unicodeScalars.distance(from: line.unicodeScalars.startIndex, to: bad) + 1
-                d.error("character outside printable 7-bit ASCII; write it as a roff escape such as \\[u00FC]", at: at(n, column), id: "man.non-ascii")
+            if let bad = line.firstIndex(where: { $0 > 0x7E || ($0 < 0x20 && $0 != UInt8(ascii: "\t")) }) {
+                d.error("character outside printable 7-bit ASCII; write it as a roff escape such as \\[u00FC]", at: at(n, line.column(of: bad)), id: "man.non-ascii")
             }
             if line.isEmpty {
                 d.error("blank line; roff reads it as a paragraph break (use .PP or .sp)", at: at(n), id: "man.blank-line")
             }
             if line.hasPrefix(".TH ") { sawTH = true }
             if line.hasPrefix(".SH ") && !sawName { sawName = true }
-            if line == ".TS" {
+            if line.equals(".TS") {
                 usesTbl = true
                 if inTable { d.error(".TS inside a table", at: at(n), id: "man.tbl") }
                 inTable = true
-            } else if line == ".TE" {
+            } else if line.equals(".TE") {
                 if !inTable { d.error(".TE without .TS", at: at(n), id: "man.tbl") }
                 if inBlock { d.error("text block 'T{' not closed before .TE", at: at(n), id: "man.tbl") }
                 inTable = false
                 inBlock = false
             } else if inTable {
-                if line.hasSuffix("T{") {
+                if line.hasSuffix("T{") && !line.hasPrefix("T}") {
                     if inBlock { d.error("'T{' inside a text block", at: at(n), id: "man.tbl") }
                     inBlock = true
                 } else if line.hasPrefix("T}") {
@@ -112,7 +144,7 @@ public enum ManChecks {
         if !sawTH { d.error("no .TH line", at: at(1), id: "man.structure") }
         if !sawName { d.error("no .SH section (NAME must come first)", at: at(1), id: "man.structure") }
         if inTable { d.error(".TS without .TE", at: at(lines.count), id: "man.tbl") }
-        if usesTbl && lines.first != "'\\\" t" {
+        if usesTbl && !(lines.first?.equals("'\\\" t") ?? false) {
             d.error("the page uses tbl but does not start with '\\\" t, so man(1) will not run tbl", at: at(1), id: "man.tbl")
         }
         return d.all
