@@ -6,7 +6,7 @@ SWIFT ?= swift
 APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build docs test check validate clean
+.PHONY: deps bench-deps build docs test bench check validate clean
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -28,6 +28,24 @@ test: deps
 	$(SWIFT) run portdoc build --check
 	$(SWIFT) run portdoc check
 	$(SWIFT) run portdoc validate Output
+
+# Peers for `make bench` (Debian packages): Hugo, pandoc, xmllint, GNU time, Python 3.
+# Installing libxml2-utils also moves libxml2 to a newer Debian revision; the build does not care.
+BENCH_PACKAGES := hugo pandoc libxml2-utils time python3
+
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make bench-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Side-by-side benchmark against Hugo, pandoc and xmllint; writes BENCHMARKS.md.
+bench: bench-deps
+	$(SWIFT) build -c release --product portdoc
+	python3 Tests/Benchmarks/bench.py
 
 clean:
 	rm -rf .build

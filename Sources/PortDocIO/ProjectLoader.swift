@@ -25,24 +25,27 @@ public struct ProjectLoader: Sendable {
         // The catalog (then the source text, whose name the catalog gives) and every PO file are
         // read and parsed in parallel; diagnostics are merged in a fixed order afterwards.
         let poPaths = files(in: "Locales", extensions: ["po"])
-        let slots = LoadSlots(count: 1 + poPaths.count)
-        DispatchQueue.concurrentPerform(iterations: 1 + poPaths.count) { index in
+        // The source text is named after the catalog's source locale. When Locales/ has a single
+        // other YAML file, it is parsed alongside the catalog (slot 1) and used if the name matches.
+        let yamlCandidates = files(in: "Locales", extensions: ["yaml"]).filter {
+            !["Locales/\(Glossary.fileName)", "Locales/\(Thresholds.fileName)"].contains($0)
+        }
+        let guessedSource = yamlCandidates.count == 1 ? yamlCandidates[0] : nil
+        let slots = LoadSlots(count: 2 + poPaths.count)
+        DispatchQueue.concurrentPerform(iterations: 2 + poPaths.count) { index in
             var local = Diagnostics()
             if index == 0 {
                 guard let text = read(catalogPath, &local) else { slots.store(index, local); return }
                 let (c, diags) = CatalogParser.parse(text, path: catalogPath)
                 local.append(contentsOf: diags)
                 slots.catalog = c
-                if let c {
-                    let sourcePath = "Locales/\(c.document.sourceLocale).yaml"
-                    if let text = read(sourcePath, &local) {
-                        let (s, diags) = SourceText.parse(text, path: sourcePath, locale: c.document.sourceLocale)
-                        slots.source = s
-                        local.append(contentsOf: diags)
-                    }
-                }
+            } else if index == 1 {
+                guard let path = guessedSource, let text = read(path, &local) else { return }
+                let locale = String((path as NSString).lastPathComponent.dropLast(5))
+                slots.guessedSource = (path, SourceText.parse(text, path: path, locale: locale), local)
+                return
             } else {
-                let path = poPaths[index - 1]
+                let path = poPaths[index - 2]
                 let tag = String((path as NSString).lastPathComponent.dropLast(3))
                 if let problem = LocaleTag.problem(with: tag) {
                     local.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
@@ -58,11 +61,19 @@ public struct ProjectLoader: Sendable {
         guard let catalog = slots.catalog else { return (nil, d.all) }
         let sourceLocale = catalog.document.sourceLocale
         let sourcePath = "Locales/\(sourceLocale).yaml"
-        let source = slots.source
+        var source: SourceText?
+        if let guessed = slots.guessedSource, guessed.path == sourcePath {
+            d.append(contentsOf: guessed.read.all + guessed.parsed.1)
+            source = guessed.parsed.0
+        } else if let text = read(sourcePath, &d) {
+            let (s, diags) = SourceText.parse(text, path: sourcePath, locale: sourceLocale)
+            source = s
+            d.append(contentsOf: diags)
+        }
         var translations: [String: Translation] = [:]
         for (i, path) in poPaths.enumerated() {
-            d.append(contentsOf: slots.diagnostics[i + 1].all)
-            guard let translation = slots.translations[i + 1] else { continue }
+            d.append(contentsOf: slots.diagnostics[i + 2].all)
+            guard let translation = slots.translations[i + 2] else { continue }
             if translation.locale == sourceLocale {
                 d.error("'\(sourceLocale)' is the source locale; its text lives in \(sourcePath), not in a PO file", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.source-po")
                 continue
@@ -153,14 +164,14 @@ public enum Limits {
     public static let maxInputBytes = 32 << 20
 }
 
-/// Results of the parallel part of `load()`, by slot: 0 for the catalog and the source text,
-/// then one per PO file.
+/// Results of the parallel part of `load()`, by slot: 0 for the catalog, 1 for the presumed
+/// source text, then one per PO file.
 private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private var _diagnostics: [Diagnostics]
     private var _translations: [Translation?]
     private var _catalog: Catalog?
-    private var _source: SourceText?
+    private var _guessedSource: (path: String, parsed: (SourceText?, [Diagnostic]), read: Diagnostics)?
 
     init(count: Int) {
         _diagnostics = Array(repeating: Diagnostics(), count: count)
@@ -175,8 +186,8 @@ private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
         get { lock.lock(); defer { lock.unlock() }; return _catalog }
         set { lock.lock(); _catalog = newValue; lock.unlock() }
     }
-    var source: SourceText? {
-        get { lock.lock(); defer { lock.unlock() }; return _source }
-        set { lock.lock(); _source = newValue; lock.unlock() }
+    var guessedSource: (path: String, parsed: (SourceText?, [Diagnostic]), read: Diagnostics)? {
+        get { lock.lock(); defer { lock.unlock() }; return _guessedSource }
+        set { lock.lock(); _guessedSource = newValue; lock.unlock() }
     }
 }

@@ -43,7 +43,9 @@ struct Build: ParsableCommand {
     }
 
     func run() throws {
+        let timer = PhaseTimer()
         let (loaded, loadDiagnostics) = ProjectLoader(root: options.root).load()
+        timer.mark("load")
         guard var project = loaded else {
             report(loadDiagnostics)
             FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
@@ -65,6 +67,7 @@ struct Build: ParsableCommand {
             report(loadDiagnostics + error.diagnostics)
             throw ExitCode(ExitStatus.environment)
         }
+        timer.mark("DTD")
         let builder = Builder(project: project, validator: validator, outputName: output)
         let tree = OutputTree(directory: options.root.appendingPathComponent(output))
         let complete = locales.isEmpty && formats.isEmpty
@@ -100,6 +103,7 @@ struct Build: ParsableCommand {
             throw ExitCode(ExitStatus.environment)
         }
         let built = builder.build(locales: selectedLocales, formats: selectedFormats, into: writer)
+        timer.mark("render, validate, write")
         report(loadDiagnostics + built.diagnostics)
         if let error = built.sinkError {
             writer.abort()
@@ -118,6 +122,7 @@ struct Build: ParsableCommand {
             FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
             throw ExitCode(ExitStatus.environment)
         }
+        timer.mark("commit")
         let files = built.files
         switch result {
         case .unchanged:
@@ -125,5 +130,18 @@ struct Build: ParsableCommand {
         case .written(let changed, let kept):
             print("build: wrote \(changed.count) changed file\(changed.count == 1 ? "" : "s") (\(kept) unchanged) for \(selectedLocales.joined(separator: ", ")) to \(output)/")
         }
+    }
+}
+
+/// With PORTDOC_TIMINGS=1, prints how long each phase took to standard error (for profiling).
+final class PhaseTimer {
+    private let enabled = ProcessInfo.processInfo.environment["PORTDOC_TIMINGS"] == "1"
+    private var last = Date()
+
+    func mark(_ phase: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "portdoc: %@: %.1f ms\n", phase, now.timeIntervalSince(last) * 1000).utf8))
+        last = now
     }
 }

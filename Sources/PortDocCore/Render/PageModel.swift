@@ -7,7 +7,7 @@ protocol FormatWriter {
     func portsCell(_ ports: [PortSpec]) -> String
     func descriptionCell(_ items: [LocalizedItem]) -> String
     /// Extra fields a format wants on each row (man pages split rows into tbl lines).
-    func rowExtras(_ row: LocalizedRow) -> [String: TemplateValue]
+    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> [String: TemplateValue]
     /// The link from this page to the same document in `locale`, or nil where the format has none.
     func href(toLocale locale: String, documentID: String) -> String?
     /// Headings: inline text, or a quoted macro argument for roff.
@@ -15,7 +15,7 @@ protocol FormatWriter {
 }
 
 extension FormatWriter {
-    func rowExtras(_ row: LocalizedRow) -> [String: TemplateValue] { [:] }
+    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> [String: TemplateValue] { [:] }
     func href(toLocale locale: String, documentID: String) -> String? { nil }
     func heading(_ text: LocalizedText) -> String { inline(text) }
 
@@ -31,7 +31,12 @@ extension FormatWriter {
 
 /// Builds the template context shared by every format; names are documented in Templates/README.md.
 enum PageModel {
-    static func build(_ doc: LocalizedDocument, writer: some FormatWriter) -> [String: TemplateValue] {
+    /// `needs`: the names the format's templates use; row fields they do not use are not computed
+    /// (rows are most of the work on large documents). Nil computes everything.
+    static func build(_ doc: LocalizedDocument, writer: some FormatWriter, needs: Set<String>? = nil) -> [String: TemplateValue] {
+        func needed(_ name: String) -> Bool { needs?.contains(name) ?? true }
+        let wantsProtocol = needed("protocol"), wantsTransport = needed("transport")
+        let wantsPorts = needed("ports"), wantsDescription = needed("description")
         var ui: [String: TemplateValue] = [:]
         var uiHeading: [String: TemplateValue] = [:]
         for (key, text) in doc.interface {
@@ -48,13 +53,12 @@ enum PageModel {
                     var fields: [String: TemplateValue] = [
                         "id": .string(table.id),
                         "rows": .list(table.rows.map { row in
-                            var r: [String: TemplateValue] = [
-                                "protocol": .string(writer.plain(row.proto)),
-                                "transport": .string(row.transport.rawValue),
-                                "ports": .string(writer.portsCell(row.ports)),
-                                "description": .string(writer.descriptionCell(row.description)),
-                            ]
-                            r.merge(writer.rowExtras(row)) { _, new in new }
+                            var r: [String: TemplateValue] = [:]
+                            if wantsProtocol { r["protocol"] = .string(writer.plain(row.proto)) }
+                            if wantsTransport { r["transport"] = .string(row.transport.rawValue) }
+                            if wantsPorts { r["ports"] = .string(writer.portsCell(row.ports)) }
+                            if wantsDescription { r["description"] = .string(writer.descriptionCell(row.description)) }
+                            r.merge(writer.rowExtras(row, needs: needs)) { _, new in new }
                             return .object(r)
                         }),
                     ]

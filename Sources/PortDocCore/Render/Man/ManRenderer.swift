@@ -27,7 +27,8 @@ public enum ManRenderer {
 
         /// mandoc's tbl ignores `.br` inside `T{ … T}`, so a row with several ports or description
         /// items becomes several tbl lines; only the first carries the protocol.
-        func rowExtras(_ row: LocalizedRow) -> [String: TemplateValue] {
+        func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> [String: TemplateValue] {
+            guard needs?.contains("lines") ?? true else { return [:] }
             let count = max(row.ports.count, row.description.count)
             let lines: [TemplateValue] = (0..<count).map { i in
                 [
@@ -47,7 +48,7 @@ public enum ManRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        var model = PageModel.build(doc, writer: Writer())
+        var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))
         model["man"] = [
             "name": .string(RoffEscaper.tableCell(doc.man.name)),
             "title": .string(RoffEscaper.argument(doc.man.name.uppercased())),

@@ -2,7 +2,11 @@
 /// escaped. Non-ASCII characters become `\[uXXXX]` because mandoc's tbl reads 7-bit ASCII.
 public enum RoffEscaper {
     /// Escapes characters inside a text line or argument.
-    static func characters(_ s: String, extra: (Unicode.Scalar) -> String? = { _ in nil }) -> String {
+    static func characters(_ s: String, special: UInt8 = 0, extra: (Unicode.Scalar) -> String? = { _ in nil }) -> String {
+        // Fast path: printable ASCII without a backslash or the caller's special character.
+        if !s.utf8.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == 0x09 || ($0 == special && special != 0) }) {
+            return s
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count + 8)
         for scalar in s.unicodeScalars {
@@ -31,13 +35,13 @@ public enum RoffEscaper {
 
     /// A macro argument, quoted: `"` becomes `\(dq` (a raw quote would end the argument).
     public static func argument(_ s: String) -> String {
-        "\"" + characters(s, extra: { $0 == "\"" ? "\\(dq" : nil }) + "\""
+        "\"" + characters(s, special: UInt8(ascii: "\""), extra: { $0 == "\"" ? "\\(dq" : nil }) + "\""
     }
 
     /// A tbl cell or a line of a `T{ … T}` text block with `tab(@)`: `@` would split the cell and a
     /// leading `T}` would end the block.
     public static func tableCell(_ s: String) -> String {
-        let escaped = characters(s, extra: { $0 == "@" ? "\\(at" : nil })
+        let escaped = characters(s, special: UInt8(ascii: "@"), extra: { $0 == "@" ? "\\(at" : nil })
         if let first = escaped.first, first == "." || first == "'" || escaped.hasPrefix("T}") { return "\\&" + escaped }
         return escaped
     }

@@ -8,7 +8,17 @@ public enum MarkdownEscaper {
     /// Characters that start a block only at the beginning of a line.
     static let lineStartSpecials: Set<Unicode.Scalar> = ["+", "-", "="]
 
+    /// Bytes that may need escaping anywhere (ASCII specials and the newline).
+    static let needsEscape: [Bool] = (0..<256).map { b in
+        b == 0x0A || (b < 0x80 && inlineSpecials.contains(Unicode.Scalar(UInt8(b))))
+    }
+
     public static func text(_ s: String) -> String {
+        // Fast path: nothing to escape anywhere, and a first character that starts no block.
+        if let first = s.utf8.first, !lineStartSpecials.contains(Unicode.Scalar(first)), !(0x30...0x39).contains(first),
+           !s.utf8.contains(where: { needsEscape[Int($0)] }) {
+            return s
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count + 8)
         let scalars = Array(s.unicodeScalars)

@@ -29,6 +29,6 @@ public enum MarkdownRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer())))
+        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))))
     }
 }

@@ -6,6 +6,20 @@
 /// comment or partial tag vanish entirely (Mustache's "standalone" rule), so roff and Markdown
 /// templates need no blank-line tricks.
 public struct Template: Sendable {
+    /// Adds every name part of every variable and section to `names`.
+    func collectNames(into names: inout Set<String>) {
+        func walk(_ nodes: [TemplateNode]) {
+            for node in nodes {
+                switch node {
+                case .variable(_, let path, _): names.formUnion(path)
+                case .section(_, let path, _, let body, _): names.formUnion(path); walk(body)
+                case .text, .partial: break
+                }
+            }
+        }
+        walk(nodes)
+    }
+
     public let path: String
     let nodes: [TemplateNode]
 
@@ -28,8 +42,8 @@ public struct Template: Sendable {
 
 indirect enum TemplateNode: Sendable {
     case text(String)
-    case variable(name: String, location: SourceLocation)
-    case section(name: String, inverted: Bool, body: [TemplateNode], location: SourceLocation)
+    case variable(name: String, path: [String], location: SourceLocation)
+    case section(name: String, path: [String], inverted: Bool, body: [TemplateNode], location: SourceLocation)
     case partial(name: String, location: SourceLocation)
 }
 
@@ -142,7 +156,7 @@ private struct TemplateParser {
             case .tag(let tag):
                 switch tag.kind {
                 case nil:
-                    stack[stack.count - 1].nodes.append(.variable(name: tag.name, location: tag.location))
+                    stack[stack.count - 1].nodes.append(.variable(name: tag.name, path: TemplateRenderer.path(tag.name), location: tag.location))
                 case "!":
                     break
                 case ">":
@@ -157,7 +171,7 @@ private struct TemplateParser {
                     guard open.name == tag.name else {
                         return .failure(.error("'{{/\(tag.name)}}' does not match '{{#\(open.name)}}' opened at \(open.location.line):\(open.location.column)", at: tag.location, id: "template.syntax"))
                     }
-                    stack[stack.count - 1].nodes.append(.section(name: open.name, inverted: open.inverted, body: open.nodes, location: open.location))
+                    stack[stack.count - 1].nodes.append(.section(name: open.name, path: TemplateRenderer.path(open.name), inverted: open.inverted, body: open.nodes, location: open.location))
                 }
             }
         }
@@ -180,13 +194,17 @@ enum TemplateRenderer {
     struct Failure: Error { var diagnostic: Diagnostic }
     static let maxPartialDepth = 32
 
-    static func lookup(_ name: String, in stack: [TemplateValue]) -> TemplateValue? {
-        if name == "." { return stack.last }
-        let parts = name.split(separator: ".").map(String.init)
+    /// `a.b.c` → ["a", "b", "c"]; `.` → [] (the current context). Split once, when parsing.
+    static func path(_ name: String) -> [String] {
+        name == "." ? [] : name.split(separator: ".").map(String.init)
+    }
+
+    static func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
+        guard let first = path.first else { return stack.last }
         // The first part is looked up from the innermost context outwards; the rest inside it.
         for context in stack.reversed() {
-            guard case .object(let fields) = context, var value = fields[parts[0]] else { continue }
-            for part in parts.dropFirst() {
+            guard case .object(let fields) = context, var value = fields[first] else { continue }
+            for part in path.dropFirst() {
                 guard case .object(let inner) = value, let next = inner[part] else { return nil }
                 value = next
             }
@@ -200,8 +218,8 @@ enum TemplateRenderer {
             switch node {
             case .text(let s):
                 out += s
-            case let .variable(name, location):
-                guard let value = lookup(name, in: stack) else {
+            case let .variable(name, keys, location):
+                guard let value = lookup(keys, in: stack) else {
                     throw Failure(diagnostic: .error("unknown variable '\(name)'", at: location, id: "template.unknown-variable"))
                 }
                 switch value {
@@ -210,8 +228,8 @@ enum TemplateRenderer {
                 case .list, .object:
                     throw Failure(diagnostic: .error("'\(name)' is a \(value.kindName), not text; use it as a section '{{#\(name)}}…{{/\(name)}}'", at: location, id: "template.type"))
                 }
-            case let .section(name, inverted, body, location):
-                guard let value = lookup(name, in: stack) else {
+            case let .section(name, keys, inverted, body, location):
+                guard let value = lookup(keys, in: stack) else {
                     throw Failure(diagnostic: .error("unknown section '\(name)'", at: location, id: "template.unknown-variable"))
                 }
                 if inverted {

@@ -49,4 +49,12 @@ public struct TemplateSet: Sendable {
     }
 
     public func asset(format: String, name: String) -> String? { assets[format]?[name] }
+
+    /// Every name part a format's templates use (`{{ui.column.port}}` gives ui, column and port),
+    /// so that renderers can skip computing values no template shows.
+    public func referencedNames(format: String) -> Set<String> {
+        var names = Set<String>()
+        for template in (templates[format] ?? [:]).values { template.collectNames(into: &names) }
+        return names
+    }
 }

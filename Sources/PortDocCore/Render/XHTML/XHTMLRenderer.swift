@@ -52,15 +52,15 @@ public enum XHTMLRenderer {
     }
 
     /// The context for `Templates/xhtml/page.mustache`.
-    public static func context(_ doc: LocalizedDocument) -> TemplateValue {
-        var model = PageModel.build(doc, writer: Writer())
+    public static func context(_ doc: LocalizedDocument, needs: Set<String>? = nil) -> TemplateValue {
+        var model = PageModel.build(doc, writer: Writer(), needs: needs)
         model["stylesheet"] = "../style.css"
         model["languageIndex"] = "../index.html"
         return .object(model)
     }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: context(doc))
+        templates.render(format: format, name: "page", context: context(doc, needs: templates.referencedNames(format: format)))
     }
 
     /// One language of the index page: its name in its own language and how complete it is.

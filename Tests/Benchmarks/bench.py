@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""make bench: PortDoc against Hugo, pandoc and xmllint on the same content, side by side.
+
+For each size, PortDoc builds the project (all formats, DTD validation of every page); Hugo builds a
+site from PortDoc's own Markdown pages (the same tables, one page per locale); pandoc turns the same
+Markdown into HTML, GFM and a man page per locale; xmllint --valid checks the same XHTML pages that
+`portdoc validate` checks. Every command runs several times; the table shows the median wall time,
+the median user+sys CPU time and the largest peak RSS, and the ratios PortDoc/peer. The results
+replace the part of BENCHMARKS.md between the bench markers.
+"""
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, ".build", "release", "portdoc")
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+SLOW_RUNS = int(os.environ.get("BENCH_SLOW_RUNS", "3"))
+NINE = "en,fr,es,it,nl,pl,pt,sv,cs"  # with the German source: 10 locales
+SIZES = [
+    # name, roles, rows per role, translations, peers?
+    ("seed", None, None, None, True),
+    ("5k rows x 2 locales", 50, 100, "en", False),
+    ("10k rows x 2 locales", 100, 100, "en", True),
+    ("50k rows x 10 locales", 100, 500, NINE, False),
+    ("100k rows x 10 locales", 100, 1000, NINE, False),
+]
+
+
+def sh(cmd, cwd=None, check=True):
+    return subprocess.run(cmd, cwd=cwd, shell=isinstance(cmd, str), check=check, capture_output=True, text=True)
+
+
+def measure(cmd, cwd, runs, prepare=None):
+    """Runs `cmd` (a shell command) `runs` times under /usr/bin/time; medians and the peak RSS."""
+    walls, cpus, rss = [], [], []
+    out = os.path.join(cwd, ".bench-time")
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", out, "sh", "-c", cmd], cwd=cwd, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"bench: '{cmd}' failed in {cwd}:\n{r.stdout}{r.stderr}")
+        wall, user, system, kb = open(out).read().split()[-4:]
+        walls.append(float(wall))
+        cpus.append(float(user) + float(system))
+        rss.append(int(kb))
+    os.remove(out)
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "rss": max(rss) / 1024, "runs": runs, "cmd": cmd}
+
+
+def version(cmd):
+    try:
+        return sh(cmd).stdout.strip().splitlines()[0]
+    except Exception as e:  # noqa: BLE001 - shown in the report
+        return f"unavailable ({e})"
+
+
+def project(work, name, roles, rows, locales):
+    d = os.path.join(work, name.replace(" ", "-"))
+    if roles is None:
+        os.makedirs(d)
+        for folder in ["Catalog", "Locales", "Templates"]:
+            shutil.copytree(os.path.join(ROOT, folder), os.path.join(d, folder))
+    else:
+        sh([BIN, "generate", "--roles", str(roles), "--rows", str(rows), "--locales", locales,
+            "--templates", os.path.join(ROOT, "Templates"), d])
+    sh([BIN, "build"], cwd=d)
+    return d
+
+
+def hugo_site(d):
+    """A Hugo site whose pages are PortDoc's Markdown pages, one per locale."""
+    site = os.path.join(d, "hugo")
+    os.makedirs(os.path.join(site, "content"))
+    os.makedirs(os.path.join(site, "layouts", "_default"))
+    with open(os.path.join(site, "config.toml"), "w") as f:
+        f.write('baseURL = "http://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404", "home", "section"]\n'
+                '[markup.goldmark.renderer]\nunsafe = true\n')
+    with open(os.path.join(site, "layouts", "_default", "single.html"), "w") as f:
+        f.write("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body>{{ .Content }}</body></html>\n")
+    md_root = os.path.join(d, "Output", "markdown")
+    for locale in sorted(os.listdir(md_root)):
+        for name in os.listdir(os.path.join(md_root, locale)):
+            text = open(os.path.join(md_root, locale, name), encoding="utf-8").read()
+            title = text.splitlines()[0].lstrip("# ").replace('"', "'")
+            with open(os.path.join(site, "content", f"{locale}.md"), "w", encoding="utf-8") as f:
+                f.write(f'---\ntitle: "{title}"\n---\n' + text)
+    return site
+
+
+def pandoc_script(d):
+    md_root = os.path.join(d, "Output", "markdown")
+    lines = ["set -e", "mkdir -p pandoc-out"]
+    for locale in sorted(os.listdir(md_root)):
+        for name in os.listdir(os.path.join(md_root, locale)):
+            src = os.path.join(md_root, locale, name)
+            out = f"pandoc-out/{locale}"
+            lines += [f"pandoc -f gfm -t html5 -s --metadata title={locale} -o {out}.html {src}",
+                      f"pandoc -f gfm -t gfm -o {out}.md {src}",
+                      f"pandoc -f gfm -t man -s --metadata title={locale} -o {out}.7 {src}"]
+    return "; ".join(lines)
+
+
+def html_pages(d):
+    root = os.path.join(d, "Output", "html")
+    pages = [os.path.join(root, "index.html")]
+    pages += sorted(os.path.join(root, l, "index.html") for l in os.listdir(root) if os.path.isdir(os.path.join(root, l)))
+    return pages
+
+
+def fmt_time(s):
+    return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
+
+
+def main():
+    if not os.access(BIN, os.X_OK):
+        sys.exit("bench: build PortDoc first (make bench does)")
+    work = tempfile.mkdtemp(prefix="portdoc-bench-")
+    results = {}
+    try:
+        for name, roles, rows, locales, peers in SIZES:
+            print(f"bench: {name}", flush=True)
+            d = project(work, name, roles, rows, locales)
+            row = {}
+            clean = lambda d=d: shutil.rmtree(os.path.join(d, "Output"), ignore_errors=True)
+            row["portdoc build"] = measure(f"{BIN} build", d, RUNS, prepare=clean)
+            row["portdoc validate (XHTML only)"] = measure(f"{BIN} validate Output/html", d, RUNS)
+            if peers:
+                row["portdoc build (no change)"] = measure(f"{BIN} build", d, RUNS)
+                site = hugo_site(d)
+                row["hugo"] = measure("hugo --quiet --source hugo --destination hugo-out", d, RUNS,
+                                      prepare=lambda d=d: shutil.rmtree(os.path.join(d, "hugo", "hugo-out"), ignore_errors=True))
+                row["pandoc (html, gfm, man per locale)"] = measure(pandoc_script(d), d, SLOW_RUNS if roles else RUNS)
+                row["xmllint --valid"] = measure("xmllint --valid --noout --nonet " + " ".join(html_pages(d)), d, RUNS)
+            results[name] = row
+            if name == "seed":
+                results["incremental"] = incremental(d)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(results)
+
+
+def incremental(d):
+    """No change writes nothing; one locale's change rewrites only that locale's files."""
+    before = {p: os.stat(os.path.join(d, "Output", p)).st_mtime_ns for p in files(d)}
+    quiet = sh([BIN, "build"], cwd=d).stdout.strip()
+    unchanged = all(os.stat(os.path.join(d, "Output", p)).st_mtime_ns == t for p, t in before.items())
+    po = os.path.join(d, "Locales", "en.po")
+    text = open(po, encoding="utf-8").read()
+    open(po, "w", encoding="utf-8").write(text.replace('msgstr "Connection to the ESET repository"', 'msgstr "Connection to the ESET repository (edited)"'))
+    changed_out = sh([BIN, "build"], cwd=d).stdout.strip()
+    rewritten = sorted(p for p, t in before.items() if os.stat(os.path.join(d, "Output", p)).st_mtime_ns != t)
+    return {"quiet": quiet, "unchanged": unchanged, "changed": changed_out, "rewritten": rewritten}
+
+
+def files(d):
+    root = os.path.join(d, "Output")
+    return sorted(os.path.relpath(os.path.join(p, f), root) for p, _, fs in os.walk(root) for f in fs)
+
+
+def report(results):
+    seed, k10 = results["seed"], results["10k rows x 2 locales"]
+    k5, k50, k100 = results["5k rows x 2 locales"], results["50k rows x 10 locales"], results["100k rows x 10 locales"]
+    lines = []
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except Exception:  # noqa: BLE001
+        pass
+    lines += [f"Measured by `make bench` ({RUNS} runs each, {SLOW_RUNS} for pandoc at 10k rows; medians; peak RSS is the largest seen) on "
+              f"{os.cpu_count()} cores ({cpu}).", ""]
+    lines += ["Tools: " + "; ".join([version([BIN, "--version"]) if False else "portdoc (this commit, release build)",
+                                      version(["hugo", "version"]), version(["pandoc", "--version"]),
+                                      version("xmllint --version 2>&1")]), ""]
+    lines += ["| size | command | wall | user+sys CPU | CPU/wall | peak RSS | PortDoc build / this |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for size, row in results.items():
+        if size == "incremental":
+            continue
+        base = row["portdoc build"]["wall"]
+        for cmd, m in row.items():
+            ratio = "" if cmd == "portdoc build" else f"{base / m['wall']:.2f}"
+            lines.append(f"| {size} | {cmd} | {fmt_time(m['wall'])} | {fmt_time(m['cpu'])} | {m['cpu'] / m['wall']:.2f} | {m['rss']:.0f} MiB | {ratio} |")
+    lines.append("")
+    inc = results["incremental"]
+
+    def verdict(ok):
+        return "met" if ok else "**not met**"
+
+    targets = [
+        ("seed: at most half of Hugo's wall time", seed["portdoc build"]["wall"] <= 0.5 * seed["hugo"]["wall"],
+         f"PortDoc/Hugo = {seed['portdoc build']['wall'] / seed['hugo']['wall']:.2f}"),
+        ("seed: at least 10x faster than pandoc", seed["pandoc (html, gfm, man per locale)"]["wall"] >= 10 * seed["portdoc build"]["wall"],
+         f"pandoc/PortDoc = {seed['pandoc (html, gfm, man per locale)']['wall'] / seed['portdoc build']['wall']:.1f}x"),
+        ("10k x 2: no slower than Hugo", k10["portdoc build"]["wall"] <= k10["hugo"]["wall"],
+         f"PortDoc/Hugo = {k10['portdoc build']['wall'] / k10['hugo']['wall']:.2f}"),
+        ("10k x 2: at least 50x faster than pandoc", k10["pandoc (html, gfm, man per locale)"]["wall"] >= 50 * k10["portdoc build"]["wall"],
+         f"pandoc/PortDoc = {k10['pandoc (html, gfm, man per locale)']['wall'] / k10['portdoc build']['wall']:.1f}x"),
+        ("validation cheaper than xmllint --valid (seed)", seed["portdoc validate (XHTML only)"]["wall"] < seed["xmllint --valid"]["wall"],
+         f"PortDoc/xmllint = {seed['portdoc validate (XHTML only)']['wall'] / seed['xmllint --valid']['wall']:.2f}"),
+        ("validation cheaper than xmllint --valid (10k x 2)", k10["portdoc validate (XHTML only)"]["wall"] < k10["xmllint --valid"]["wall"],
+         f"PortDoc/xmllint = {k10['portdoc validate (XHTML only)']['wall'] / k10['xmllint --valid']['wall']:.2f}"),
+        ("100k x 10: under 15 s wall", k100["portdoc build"]["wall"] < 15, fmt_time(k100["portdoc build"]["wall"])),
+        ("100k x 10: peak RSS under 1 GiB", k100["portdoc build"]["rss"] < 1024, f"{k100['portdoc build']['rss']:.0f} MiB"),
+        ("linear: 10k/5k rows (2 locales) at most 2.2x", k10["portdoc build"]["wall"] <= 2.2 * k5["portdoc build"]["wall"],
+         f"{k10['portdoc build']['wall'] / k5['portdoc build']['wall']:.2f}x"),
+        ("linear: 100k/50k rows (10 locales) at most 2.2x", k100["portdoc build"]["wall"] <= 2.2 * k50["portdoc build"]["wall"],
+         f"{k100['portdoc build']['wall'] / k50['portdoc build']['wall']:.2f}x"),
+        ("both cores used (CPU/wall at 100k x 10)", k100["portdoc build"]["cpu"] / k100["portdoc build"]["wall"] > 1.3,
+         f"{k100['portdoc build']['cpu'] / k100['portdoc build']['wall']:.2f}"),
+        ("rebuild with no change: nothing written, under 30 ms (seed)", inc["unchanged"] and seed["portdoc build (no change)"]["wall"] < 0.030,
+         f"{fmt_time(seed['portdoc build (no change)']['wall'])}; modification times kept: {inc['unchanged']}"),
+        ("one locale changed: only its files rewritten", inc["rewritten"] == ["html/en/index.html", "man/man7/eset-protect-ports.7", "markdown/en/eset-protect-ports.md"],
+         "rewritten: " + ", ".join(inc["rewritten"])),
+    ]
+    lines += ["| target | result | measured |", "| --- | --- | --- |"]
+    lines += [f"| {t} | {verdict(ok)} | {m} |" for t, ok, m in targets]
+    lines += ["", "Commands (run in the project folder; `$PORTDOC` is `.build/release/portdoc`):", ""]
+    for cmd, m in k10.items():
+        shown = m["cmd"].replace(BIN, "$PORTDOC")
+        if len(shown) > 300:
+            shown = shown[:300] + " …"
+        lines.append(f"- {cmd}: `{shown}`")
+    lines.append("")
+    path = os.path.join(ROOT, "BENCHMARKS.md")
+    text = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n"
+    start, end = text.index("<!-- bench:start -->"), text.index("<!-- bench:end -->")
+    text = text[:start] + "<!-- bench:start -->\n" + "\n".join(lines) + text[end:]
+    open(path, "w", encoding="utf-8").write(text)
+    print("\n".join(lines))
+    print(f"bench: wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
