@@ -11,4 +11,6 @@
 #include <libxml/catalog.h>
 #include <libxml/xmlIO.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlreader.h>
+#include <libxml/HTMLparser.h>
 #endif

@@ -114,7 +114,7 @@ public struct Builder: Sendable {
     func fallbackWarnings(_ doc: LocalizedDocument) -> [Diagnostic] {
         doc.fallbacks.map { fallback in
             let translation = project.translations[doc.locale]
-            let location = translation?.entry(for: fallback.key)?.location
+            let location = translation?.location(of: fallback.key)
                 ?? translation.map { SourceLocation(path: $0.file.path, line: 1, column: 1) }
             return .warning("'\(fallback.key)' is \(fallback.status.rawValue) in '\(doc.locale)'; showing the \(doc.sourceLocale) text", at: location, id: "build.fallback")
         }

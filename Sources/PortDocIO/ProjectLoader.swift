@@ -8,9 +8,15 @@ public struct ProjectLoader: Sendable {
     /// Where templates come from: `Templates/` under the root unless given.
     public let templatesRoot: URL
 
-    public init(root: URL, templates: URL? = nil) {
+    /// Keep only what rendering needs of each PO file (`Translation.compacted()`), as soon as it is
+    /// parsed, so that large projects stay within memory bounds. `build` sets it; `check` and
+    /// `locales update` need the whole files.
+    public var compactTranslations = false
+
+    public init(root: URL, templates: URL? = nil, compactTranslations: Bool = false) {
         self.root = root.standardizedFileURL
         self.templatesRoot = (templates ?? root.appendingPathComponent("Templates")).standardizedFileURL
+        self.compactTranslations = compactTranslations
     }
 
     public func load() -> (Project?, [Diagnostic]) {
@@ -52,7 +58,11 @@ public struct ProjectLoader: Sendable {
                 } else if let text = read(path, &local) {
                     let (file, diags) = POParser.parse(text, path: path)
                     local.append(contentsOf: diags)
-                    if let file { slots.setTranslation(index, Translation(locale: tag, file: file)) }
+                    if let file {
+                        local.append(contentsOf: ProjectChecks.check(file))
+                        let translation = Translation(locale: tag, file: file)
+                        slots.setTranslation(index, compactTranslations ? translation.compacted() : translation)
+                    }
                 }
             }
             slots.store(index, local)

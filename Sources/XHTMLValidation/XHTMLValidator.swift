@@ -97,7 +97,60 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
         if let line = Self.internalSubsetLine(bytes) {
             return [.error("the page declares its own DTD subset ('<!DOCTYPE … [ … ]>', entities or elements); XHTML pages may not, and it is not parsed", at: SourceLocation(path: path, line: line, column: 1), id: "xhtml.internal-subset")]
         }
+        // A large page is first validated while it is read; only when that finds a problem is it
+        // parsed into a tree, whose findings carry exact element positions.
+        if bytes.count > streamingThreshold, validateStreaming(bytes, text: text, path: path).isEmpty { return [] }
         return withDTD { dtd in validate(bytes, text: text, path: path, dtd: dtd) }
+    }
+
+    /// Pages larger than this are validated while they are read (libxml2's xmlTextReader), so that
+    /// memory holds the DTD and the current element instead of the whole tree (which takes about
+    /// ten times the page's size); a page with problems is then validated again as a tree for exact
+    /// positions. Smaller pages are parsed into a tree and validated against the shared DTD, which
+    /// avoids parsing the DTD again for each page.
+    public var streamingThreshold = 1 << 20
+
+    private func validateStreaming(_ bytes: [UInt8], text: String, path: String) -> [Diagnostic] {
+        let collector = ErrorCollector()
+        var extra: [Diagnostic] = []
+        collector.capturing {
+            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_DTDLOAD.rawValue | XML_PARSE_DTDVALID.rawValue | XML_PARSE_NOCDATA.rawValue)
+            let reader = bytes.withUnsafeBufferPointer { buffer -> xmlTextReaderPtr? in
+                guard let base = buffer.baseAddress else { return nil }
+                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlReaderForMemory($0, Int32(buffer.count), path, "UTF-8", options)
+                }
+            }
+            guard let reader else {
+                extra.append(.error("libxml2 could not create a reader", at: nil, id: "xhtml.internal"))
+                return
+            }
+            defer { xmlFreeTextReader(reader) }
+            let context = Unmanaged.passUnretained(collector).toOpaque()
+            xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
+                guard let context, let error else { return }
+                Unmanaged<ErrorCollector>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
+            }, context)
+            var status: Int32 = 1
+            var checkedDoctype = false
+            while status == 1 {
+                status = xmlTextReaderRead(reader)
+                if !checkedDoctype, status == 1, let doc = xmlTextReaderCurrentDoc(reader), let subset = doc.pointee.intSubset {
+                    checkedDoctype = true
+                    let external = subset.pointee.ExternalID.map { String(cString: $0) }
+                    if external != Self.publicID {
+                        extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(Self.publicID)'", at: SourceLocation(path: path, line: Self.line(of: "<!DOCTYPE", in: bytes), column: 1), id: "xhtml.doctype"))
+                    }
+                }
+            }
+            if !checkedDoctype && status == 0 {
+                extra.append(.error("the page has no DOCTYPE; expected XHTML 1.0 Strict (\(Self.publicID))", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.doctype"))
+            }
+            if status < 0 && collector.errors.isEmpty {
+                extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.parse"))
+            }
+        }
+        return diagnostics(collector, text: text, path: path) + extra
     }
 
     /// The 1-based line where `needle` first occurs in `bytes`, or 1.
@@ -190,7 +243,12 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
             vctxt.pointee.warning = nil
             _ = xmlValidateDtd(vctxt, doc, dtd)
         }
-        if collector.errors.isEmpty { return extra }
+        return diagnostics(collector, text: text, path: path) + extra
+    }
+
+    /// The collected libxml2 errors as diagnostics, each reported once.
+    private func diagnostics(_ collector: ErrorCollector, text: String, path: String) -> [Diagnostic] {
+        if collector.errors.isEmpty { return [] }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var seen = Set<String>()
         let unique = collector.errors.filter { seen.insert("\($0.line):\($0.column):\($0.message)").inserted }
@@ -203,7 +261,7 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
             }
             return .error(e.message, at: SourceLocation(path: path, line: max(e.line, 1), column: max(column, 1)), id: e.isValidity ? "xhtml.invalid" : "xhtml.parse")
         }
-        return found + extra
+        return found
     }
 }
 

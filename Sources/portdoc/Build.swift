@@ -44,7 +44,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let timer = PhaseTimer()
-        let (loaded, loadDiagnostics) = ProjectLoader(root: options.root).load()
+        let (loaded, loadDiagnostics) = ProjectLoader(root: options.root, compactTranslations: true).load()
         timer.mark("load")
         guard var project = loaded else {
             report(loadDiagnostics)
@@ -141,7 +141,14 @@ final class PhaseTimer {
     func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "portdoc: %@: %.1f ms\n", phase, now.timeIntervalSince(last) * 1000).utf8))
+        FileHandle.standardError.write(Data(String(format: "portdoc: %@: %.1f ms, peak RSS so far %@\n", phase, now.timeIntervalSince(last) * 1000, Self.peakRSS()).utf8))
         last = now
+    }
+
+    /// VmHWM from /proc/self/status (Linux), for the timings line.
+    static func peakRSS() -> String {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "?" }
+        return line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -295,3 +295,27 @@ struct HardeningTests {
         #expect(try tree.replace(with: [OutputFile(path: "html/a.html", contents: "new page\n")], complete: true) == .unchanged)
     }
 }
+
+/// Large pages are validated while they are read; the findings must be those of the tree path.
+@Suite("XHTML validation: streaming and tree paths agree")
+struct StreamingValidationTests {
+    @Test func bothPathsReportTheSameFindings() throws {
+        let tree = try XHTMLValidator()
+        let streaming = try XHTMLValidator()
+        streaming.streamingThreshold = 0
+        let page = try String(contentsOf: repoRoot.appendingPathComponent("Output/html/en/index.html"), encoding: .utf8)
+        let broken = [
+            page,
+            page.replacingOccurrences(of: "<h1>", with: "<h1><blink>x</blink>"),
+            page.replacingOccurrences(of: "</h1>", with: ""),
+            page.replacingOccurrences(of: "-//W3C//DTD XHTML 1.0 Strict//EN", with: "-//W3C//DTD XHTML 1.0 Transitional//EN"),
+            page.replacingOccurrences(of: "<td class=\"ports\">", with: "<td class=\"ports\" bogus=\"1\">"),
+        ]
+        for (i, text) in broken.enumerated() {
+            let a = tree.validate(text, path: "p.html").map(\.description)
+            let b = streaming.validate(text, path: "p.html").map(\.description)
+            #expect((i == 0) == a.isEmpty, "case \(i): \(a)")
+            #expect(a == b, "case \(i): tree \(a) / streaming \(b)")
+        }
+    }
+}

@@ -24,12 +24,6 @@ public enum ProjectChecks {
             if let language = t.file.headerField("Language"), language.replacing("_", with: "-").lowercased() != locale.lowercased() {
                 d.error("the header says Language: \(language), but the file is for '\(locale)'", at: t.file.header?.stringLocation, id: "po.language")
             }
-            for entry in t.file.entries {
-                let longest = entry.strings.map(\.unicodeScalars.count).max() ?? 0
-                if longest > SourceText.maxMessageLength {
-                    d.error("the translation has \(longest) characters; a message may have at most \(SourceText.maxMessageLength)", at: entry.stringLocation ?? entry.location, id: "po.too-long")
-                }
-            }
             if t.file.header == nil {
                 d.error("the PO file has no header entry (msgid \"\")", at: SourceLocation(path: t.file.path, line: 1, column: 1), id: "po.header")
             }
@@ -46,6 +40,18 @@ public enum ProjectChecks {
         }
         for name in ref.args.keys.sorted() where !names.contains(name) {
             d.error("the catalog gives a value for '\(name)', but the text of '\(ref.key)' has no placeholder '{\(name)}'", at: ref.location, id: "text.placeholder-unused-value")
+        }
+        return d.all
+    }
+
+    /// Checks of one PO file on its own (run by the loader before the file is compacted).
+    public static func check(_ file: POFile) -> [Diagnostic] {
+        var d = Diagnostics()
+        for entry in file.entries {
+            let longest = entry.strings.map(\.unicodeScalars.count).max() ?? 0
+            if longest > SourceText.maxMessageLength {
+                d.error("the translation has \(longest) characters; a message may have at most \(SourceText.maxMessageLength)", at: entry.stringLocation ?? entry.location, id: "po.too-long")
+            }
         }
         return d.all
     }

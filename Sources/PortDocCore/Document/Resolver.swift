@@ -20,6 +20,16 @@ public enum Resolver {
     /// Characters that no output format can carry (XML 1.0 forbids C0 controls and U+FFFE/U+FFFF;
     /// roff and terminals misread C1 controls and DEL) are replaced by U+FFFD, with a warning.
     public static func sanitize(_ text: String) -> (String, replaced: Int) {
+        // Fast path: no C0 control or DEL (ASCII), no C1 control (C2 80…C2 9F), no U+FFFE/U+FFFF (EF BF BE/BF).
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+        var clean = true
+        for b in text.utf8 {
+            if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
+                || (beforePrevious == 0xEF && previous == 0xBF && (b == 0xBE || b == 0xBF)) { clean = false; break }
+            beforePrevious = previous
+            previous = b
+        }
+        if clean { return (text, 0) }
         var replaced = 0
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
@@ -127,9 +137,9 @@ public enum Resolver {
             var location = sourceEntry.textLocation
             if locale != sourceLocale, let translation {
                 let status = translation.status(of: ref.key, source: sourceEntry.text)
-                if status == .translated, let entry = translation.entry(for: ref.key) {
-                    let candidate = Whitespace.normalize(entry.string)
-                    location = entry.stringLocation ?? location
+                if status == .translated, let string = translation.string(for: ref.key) {
+                    let candidate = Whitespace.normalize(string)
+                    location = translation.stringLocation(of: ref.key) ?? location
                     if let problem = placeholderMismatch(source: sourceEntry.text, translation: candidate) {
                         diagnostics.error("the translation of '\(ref.key)' \(problem)", at: location, id: "translation.placeholder")
                         fallback = sourceLocale

@@ -96,14 +96,16 @@ public enum POParser {
         }
 
         mutating func handle(_ line: Substring) {
-            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            // Byte-level scanning: PO syntax is ASCII, and Character iteration is slow on big files.
+            let trimmed = Substring(line.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
             let indent = line.utf8.count - trimmed.utf8.count  // spaces and tabs: one byte each
             if trimmed.isEmpty { finishEntry(); return }
-            if trimmed.hasPrefix("#~") {
-                var rest = trimmed.dropFirst(2)
+            let bytes = trimmed.utf8
+            if bytes.first == UInt8(ascii: "#"), bytes.dropFirst().first == UInt8(ascii: "~") {
+                var rest = bytes.dropFirst(2)
                 var isPrevious = false
-                if rest.first == "|" { rest = rest.dropFirst(); isPrevious = true }
-                let body = rest.drop { $0 == " " }
+                if rest.first == UInt8(ascii: "|") { rest = rest.dropFirst(); isPrevious = true }
+                let body = Substring(rest.drop { $0 == UInt8(ascii: " ") })
                 let column = indent + (trimmed.utf8.count - body.utf8.count) + 1  // "#~", "|" and spaces are ASCII
                 if hasKeyword && !current.isObsolete {
                     if sawMsgstr { finishEntry() } else { error("an obsolete '#~' line inside an active entry", column: indent + 1); return }
@@ -116,7 +118,7 @@ public enum POParser {
                 keywordLine(body, column: column, previous: false)
                 return
             }
-            if trimmed.hasPrefix("#") {
+            if bytes.first == UInt8(ascii: "#") {
                 if hasKeyword && sawMsgstr { finishEntry() }
                 else if hasKeyword { error("a comment inside an entry; comments go before msgctxt/msgid", column: indent + 1); return }
                 hasComments = true
@@ -142,7 +144,7 @@ public enum POParser {
         }
 
         mutating func keywordLine(_ text: Substring, column: Int, previous: Bool) {
-            if text.first == "\"" {
+            if text.utf8.first == UInt8(ascii: "\"") {
                 guard let value = string(text, column: column) else { return }
                 switch target {
                 case .none: error("a string with no keyword before it", column: column)
@@ -155,10 +157,10 @@ public enum POParser {
                 }
                 return
             }
-            let keyword = text.prefix { !$0.isWhitespace }
-            let rest = text.dropFirst(keyword.count).drop { $0 == " " || $0 == "\t" }
+            let keyword = Substring(text.utf8.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
+            let rest = Substring(text.utf8[keyword.endIndex...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
             let valueColumn = column + text[..<rest.startIndex].unicodeScalars.count
-            guard rest.first == "\"" else {
+            guard rest.utf8.first == UInt8(ascii: "\"") else {
                 if ["msgctxt", "msgid", "msgid_plural"].contains(keyword) || keyword.hasPrefix("msgstr") {
                     error("'\(keyword)' must be followed by a quoted string", column: valueColumn)
                 } else {

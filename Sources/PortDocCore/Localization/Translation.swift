@@ -13,35 +13,105 @@ public enum MessageStatus: String, Sendable, Equatable {
 }
 
 /// One locale's translations, indexed by message key, judged against the source text.
+///
+/// A translation holds its whole PO file (for `check` and `locales update`), or, once
+/// `compacted()`, only what a build reads: per key a hash of the msgid (to tell a stale entry), the
+/// msgstr, the fuzzy flag and the positions. That keeps a project of 100,000 rows in ten languages
+/// within memory bounds. (String hashes agree for equal strings; two different texts sharing a
+/// 64-bit hash for the same key is not a practical concern.)
 public struct Translation: Sendable {
     public var locale: String
-    public var file: POFile
-    private var byKey: [String: POEntry] = [:]
+    /// The PO file; after `compacted()`, its header only.
+    public private(set) var file: POFile
+    private var byKey: [String: Int] = [:]
+    private var compact: [String: Compact]?
+
+    struct Compact: Sendable {
+        var idHash: Int
+        var string: String
+        var fuzzy: Bool
+        var line: Int32
+        var column: Int32
+        var stringLine: Int32
+        var stringColumn: Int32
+    }
 
     public init(locale: String, file: POFile) {
         self.locale = locale
         self.file = file
-        for entry in file.activeEntries {
-            if let key = entry.context, byKey[key] == nil { byKey[key] = entry }
+        for (index, entry) in file.entries.enumerated() where !entry.isObsolete {
+            if let key = entry.context, byKey[key] == nil { byKey[key] = index }
         }
     }
 
-    public func entry(for key: String) -> POEntry? { byKey[key] }
+    /// The same translation keeping only what rendering needs; the PO entries are released.
+    public func compacted() -> Translation {
+        guard compact == nil else { return self }
+        var copy = self
+        var table: [String: Compact] = [:]
+        table.reserveCapacity(byKey.count)
+        for (key, index) in byKey {
+            let e = file.entries[index]
+            table[key] = Compact(idHash: e.id.hashValue, string: e.string, fuzzy: e.isFuzzy,
+                                 line: Int32(clamping: e.location?.line ?? 1), column: Int32(clamping: e.location?.column ?? 1),
+                                 stringLine: Int32(clamping: e.stringLocation?.line ?? e.location?.line ?? 1),
+                                 stringColumn: Int32(clamping: e.stringLocation?.column ?? 1))
+        }
+        copy.compact = table
+        copy.byKey = [:]
+        copy.file = POFile(path: file.path, header: file.header, entries: [])
+        return copy
+    }
+
+    /// The whole PO entry; nil when the key has none, or after `compacted()`.
+    public func entry(for key: String) -> POEntry? { byKey[key].map { file.entries[$0] } }
 
     public func status(of key: String, source: String) -> MessageStatus {
-        guard let entry = byKey[key] else { return .missing }
+        if let compact {
+            guard let c = compact[key] else { return .missing }
+            if c.fuzzy { return .fuzzy }
+            if c.idHash != source.hashValue { return .stale }
+            return c.string.isEmpty ? .untranslated : .translated
+        }
+        guard let entry = entry(for: key) else { return .missing }
         if entry.isFuzzy { return .fuzzy }
         if entry.id != source { return .stale }
         return entry.string.isEmpty ? .untranslated : .translated
     }
 
-    /// The translated text when it is usable (translated against the current source), else nil.
-    public func text(for key: String, source: String) -> String? {
-        status(of: key, source: source) == .translated ? byKey[key]?.string : nil
+    /// The msgstr, whatever its status.
+    public func string(for key: String) -> String? {
+        if let compact { return compact[key]?.string }
+        return entry(for: key)?.string
     }
 
-    /// Entries whose key the source no longer has.
+    /// Where the entry for `key` starts, and where its msgstr stands.
+    public func location(of key: String) -> SourceLocation? {
+        if let compact { return compact[key].map { SourceLocation(path: file.path, line: Int($0.line), column: Int($0.column)) } }
+        return entry(for: key)?.location
+    }
+
+    public func stringLocation(of key: String) -> SourceLocation? {
+        if let compact { return compact[key].map { SourceLocation(path: file.path, line: Int($0.stringLine), column: Int($0.stringColumn)) } }
+        return entry(for: key).flatMap { $0.stringLocation ?? $0.location }
+    }
+
+    /// The translated text when it is usable (translated against the current source), else nil.
+    public func text(for key: String, source: String) -> String? {
+        status(of: key, source: source) == .translated ? string(for: key) : nil
+    }
+
+    /// Entries whose key the source no longer has (none are known after `compacted()`).
     public func unknownEntries(in source: SourceText) -> [POEntry] {
         file.activeEntries.filter { $0.context.map { source[$0] == nil } ?? true }
+    }
+}
+
+extension Project {
+    /// The project with every translation compacted for rendering (see `Translation.compacted()`).
+    public func compactedForBuild() -> Project {
+        var copy = self
+        copy.translations = translations.mapValues { $0.compacted() }
+        return copy
     }
 }

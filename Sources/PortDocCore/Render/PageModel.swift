@@ -7,7 +7,7 @@ protocol FormatWriter {
     func portsCell(_ ports: [PortSpec]) -> String
     func descriptionCell(_ items: [LocalizedItem]) -> String
     /// Extra fields a format wants on each row (man pages split rows into tbl lines).
-    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> [String: TemplateValue]
+    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject
     /// The link from this page to the same document in `locale`, or nil where the format has none.
     func href(toLocale locale: String, documentID: String) -> String?
     /// Headings: inline text, or a quoted macro argument for roff.
@@ -15,7 +15,7 @@ protocol FormatWriter {
 }
 
 extension FormatWriter {
-    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> [String: TemplateValue] { [:] }
+    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject { [:] }
     func href(toLocale locale: String, documentID: String) -> String? { nil }
     func heading(_ text: LocalizedText) -> String { inline(text) }
 
@@ -33,12 +33,12 @@ extension FormatWriter {
 enum PageModel {
     /// `needs`: the names the format's templates use; row fields they do not use are not computed
     /// (rows are most of the work on large documents). Nil computes everything.
-    static func build(_ doc: LocalizedDocument, writer: some FormatWriter, needs: Set<String>? = nil) -> [String: TemplateValue] {
+    static func build(_ doc: LocalizedDocument, writer: some FormatWriter, needs: Set<String>? = nil) -> TemplateObject {
         func needed(_ name: String) -> Bool { needs?.contains(name) ?? true }
         let wantsProtocol = needed("protocol"), wantsTransport = needed("transport")
         let wantsPorts = needed("ports"), wantsDescription = needed("description")
-        var ui: [String: TemplateValue] = [:]
-        var uiHeading: [String: TemplateValue] = [:]
+        var ui: TemplateObject = [:]
+        var uiHeading: TemplateObject = [:]
         for (key, text) in doc.interface {
             let path = key.split(separator: ".").dropFirst().map(String.init)
             insert(writer.inline(text), path: path, into: &ui)
@@ -50,15 +50,15 @@ enum PageModel {
                 "id": .string(section.id),
                 "heading": .string(writer.heading(section.heading)),
                 "tables": .list(section.tables.map { table in
-                    var fields: [String: TemplateValue] = [
+                    var fields: TemplateObject = [
                         "id": .string(table.id),
                         "rows": .list(table.rows.map { row in
-                            var r: [String: TemplateValue] = [:]
+                            var r: TemplateObject = [:]
                             if wantsProtocol { r["protocol"] = .string(writer.plain(row.proto)) }
                             if wantsTransport { r["transport"] = .string(row.transport.rawValue) }
                             if wantsPorts { r["ports"] = .string(writer.portsCell(row.ports)) }
                             if wantsDescription { r["description"] = .string(writer.descriptionCell(row.description)) }
-                            r.merge(writer.rowExtras(row, needs: needs)) { _, new in new }
+                            r.merge(writer.rowExtras(row, needs: needs))
                             return .object(r)
                         }),
                     ]
@@ -91,7 +91,7 @@ enum PageModel {
             "fallbackCount": .string(String(fallbackCount)),
             "hasFallbacks": .bool(fallbackCount > 0),
             "languages": .list(doc.languages.enumerated().map { index, lang in
-                var fields: [String: TemplateValue] = [
+                var fields: TemplateObject = [
                     "first": .bool(index == 0),
                     "tag": .string(lang.tag),
                     "name": .string(writer.plain(lang.name)),
@@ -109,14 +109,14 @@ enum PageModel {
     }
 
     /// `ui.column.protocol` becomes `ui` → `column` → `protocol`, so templates write `{{ui.column.protocol}}`.
-    static func insert(_ value: String, path: [String], into object: inout [String: TemplateValue]) {
+    static func insert(_ value: String, path: [String], into object: inout TemplateObject) {
         guard let first = path.first else { return }
         if path.count == 1 {
             if case .object = object[first] { return }
             object[first] = .string(value)
             return
         }
-        var inner: [String: TemplateValue] = [:]
+        var inner: TemplateObject = [:]
         if case .object(let existing)? = object[first] { inner = existing }
         insert(value, path: Array(path.dropFirst()), into: &inner)
         object[first] = .object(inner)

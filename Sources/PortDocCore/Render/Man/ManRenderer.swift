@@ -27,7 +27,7 @@ public enum ManRenderer {
 
         /// mandoc's tbl ignores `.br` inside `T{ … T}`, so a row with several ports or description
         /// items becomes several tbl lines; only the first carries the protocol.
-        func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> [String: TemplateValue] {
+        func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject {
             guard needs?.contains("lines") ?? true else { return [:] }
             let count = max(row.ports.count, row.description.count)
             let lines: [TemplateValue] = (0..<count).map { i in

@@ -19,38 +19,37 @@ public enum MarkdownEscaper {
            !s.utf8.contains(where: { needsEscape[Int($0)] }) {
             return s
         }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 8)
-        let scalars = Array(s.unicodeScalars)
-        var atStart = true
+        // Byte by byte: every character that needs a backslash is ASCII, and UTF-8 never uses
+        // ASCII bytes inside a multi-byte character.
+        let bytes = Array(s.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        let backslash = UInt8(ascii: "\\")
         var i = 0
-        while i < scalars.count {
-            let c = scalars[i]
-            if inlineSpecials.contains(c) || (atStart && lineStartSpecials.contains(c)) {
-                out += "\\"
-                out.unicodeScalars.append(c)
-            } else if atStart && ("0"..."9").contains(c) {
+        if let first = bytes.first {
+            if lineStartSpecials.contains(Unicode.Scalar(first)) {
+                out.append(backslash)
+            } else if (0x30...0x39).contains(first) {
                 // "1." or "1)" at the start of a line would begin an ordered list.
-                var j = i
-                while j < scalars.count, ("0"..."9").contains(scalars[j]) { j += 1 }
-                out += String(String.UnicodeScalarView(scalars[i..<j]))
-                if j < scalars.count, scalars[j] == "." || scalars[j] == ")" {
-                    out += "\\"
-                    out.unicodeScalars.append(scalars[j])
-                    j += 1
+                while i < bytes.count, (0x30...0x39).contains(bytes[i]) { out.append(bytes[i]); i += 1 }
+                if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") {
+                    out.append(backslash)
+                    out.append(bytes[i])
+                    i += 1
                 }
-                i = j
-                atStart = false
-                continue
-            } else if c == "\n" {
-                out += "<br>"
-            } else {
-                out.unicodeScalars.append(c)
             }
-            atStart = false
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0A {
+                out.append(contentsOf: Array("<br>".utf8))
+            } else {
+                if needsEscape[Int(b)] { out.append(backslash) }
+                out.append(b)
+            }
             i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A URL as an autolink; the catalog guarantees it has no space, `<` or `>`.

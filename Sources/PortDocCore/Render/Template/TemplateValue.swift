@@ -4,7 +4,7 @@ public indirect enum TemplateValue: Sendable, Equatable {
     case string(String)
     case bool(Bool)
     case list([TemplateValue])
-    case object([String: TemplateValue])
+    case object(TemplateObject)
 
     /// Mustache truthiness: false, an empty list and an empty string skip a section.
     var isTruthy: Bool {
@@ -17,11 +17,55 @@ public indirect enum TemplateValue: Sendable, Equatable {
     }
 }
 
+/// The fields of a template object, in insertion order. Objects have a handful of fields (a row
+/// has three to five), so two parallel arrays searched linearly beat a hashed dictionary: one
+/// allocation each, no hashing; large documents build hundreds of thousands of them.
+public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    private var keys: [String] = []
+    private var values: [TemplateValue] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        keys.reserveCapacity(elements.count)
+        values.reserveCapacity(elements.count)
+        for (key, value) in elements { self[key] = value }
+    }
+
+    public subscript(key: String) -> TemplateValue? {
+        get {
+            for i in keys.indices where keys[i] == key { return values[i] }
+            return nil
+        }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// Adds `other`'s fields; a field in both takes `other`'s value.
+    public mutating func merge(_ other: TemplateObject) {
+        for (i, key) in other.keys.enumerated() { self[key] = other.values[i] }
+    }
+
+    public static func == (a: TemplateObject, b: TemplateObject) -> Bool {
+        a.keys.count == b.keys.count && a.keys.indices.allSatisfy { b[a.keys[$0]] == a.values[$0] }
+    }
+}
+
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var object = TemplateObject()
+        for (key, value) in elements { object[key] = value }
+        self = .object(object)
     }
     public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
 }
