@@ -29,9 +29,9 @@ test: deps
 	$(SWIFT) run portdoc check
 	$(SWIFT) run portdoc validate Output
 
-# Peers for `make bench` (Debian packages): Hugo, pandoc, xmllint, GNU time, Python 3.
+# Peers for `make bench` (Debian packages): Hugo, pandoc, xmllint, and Python 3 for the driver.
 # Installing libxml2-utils also moves libxml2 to a newer Debian revision; the build does not care.
-BENCH_PACKAGES := hugo pandoc libxml2-utils time python3
+BENCH_PACKAGES := hugo pandoc libxml2-utils python3
 
 bench-deps: deps
 	@missing=""; for p in $(BENCH_PACKAGES); do \

@@ -42,8 +42,36 @@ struct Build: ParsableCommand {
         }
     }
 
+    @Flag(help: "Render everything even when no input changed since the last build.")
+    var force = false
+
+    /// What shapes the output besides the input files.
+    var settings: [String] {
+        ["locales=\(locales.sorted().joined(separator: ","))", "formats=\(formats.sorted().joined(separator: ","))",
+         "output=\(output)", "pseudo=\(pseudo)", "strict=\(strict)",
+         "SOURCE_DATE_EPOCH=\(ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] ?? "unset")"]
+    }
+
     func run() throws {
         let timer = PhaseTimer()
+        let outputURL = options.root.appendingPathComponent(output)
+        let stampURL = BuildStamp.url(for: outputURL)
+        let inputs = BuildStamp.inputs(root: options.root, folders: ["Catalog", "Locales"], templates: options.root.appendingPathComponent("Templates"), settings: settings)
+        if !check && !force, let stamp = BuildStamp.read(stampURL), stamp.inputs == inputs,
+           stamp.outputs == BuildStamp.describe(outputURL, prefix: output) {
+            for warning in stamp.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            print("build: \(output)/ is up to date (\(stamp.outputs.count) files; no input changed since the last build)")
+            return
+        }
+        // The XHTML DTD (found through the system XML catalog, which alone takes milliseconds) is
+        // loaded on another thread while the project loads.
+        let wantsXHTML = formats.isEmpty || formats.contains(OutputFormat.xhtml.rawValue)
+        let pendingValidator = Pending<Result<XHTMLValidator, DiagnosticsError>>()
+        if wantsXHTML {
+            DispatchQueue.global().async {
+                pendingValidator.fulfil(Result { () throws(DiagnosticsError) -> XHTMLValidator in try XHTMLValidator() })
+            }
+        }
         let (loaded, loadDiagnostics) = ProjectLoader(root: options.root, compactTranslations: true).load()
         timer.mark("load")
         guard var project = loaded else {
@@ -54,18 +82,21 @@ struct Build: ParsableCommand {
         if pseudo { project = project.addingPseudoLocale() }
         do {
             project.buildDate = try BuildDate.isoDay()
+            timer.mark("date")
         } catch {
             report(loadDiagnostics + [error])
             throw ExitCode(ExitStatus.environment)
         }
         let selectedLocales = locales.isEmpty ? project.locales : locales
         let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
-        let validator: XHTMLValidator?
-        do {
-            validator = selectedFormats.contains(.xhtml) ? try XHTMLValidator() : nil
-        } catch {
-            report(loadDiagnostics + error.diagnostics)
-            throw ExitCode(ExitStatus.environment)
+        var validator: XHTMLValidator? = nil
+        if wantsXHTML {
+            switch pendingValidator.wait() {
+            case .success(let v): validator = v
+            case .failure(let error):
+                report(loadDiagnostics + error.diagnostics)
+                throw ExitCode(ExitStatus.environment)
+            }
         }
         timer.mark("DTD")
         let builder = Builder(project: project, validator: validator, outputName: output)
@@ -124,6 +155,10 @@ struct Build: ParsableCommand {
         }
         timer.mark("commit")
         let files = built.files
+        // Remember what this build saw; a stamp that cannot be written only costs the next build time.
+        let warnings = Diagnostics(loadDiagnostics + built.diagnostics).sorted.filter { $0.severity == .warning }.map(\.description)
+        let stamp = BuildStamp(inputs: inputs, outputs: BuildStamp.describe(outputURL, prefix: output), warnings: warnings.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
+        try? AtomicFile.write(stamp.text(), to: stampURL)
         switch result {
         case .unchanged:
             print("build: \(output)/ is up to date (\(files) files for \(selectedLocales.joined(separator: ", ")); nothing written)")
@@ -150,5 +185,27 @@ final class PhaseTimer {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "?" }
         return line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A value computed on another thread, waited for once.
+final class Pending<Value>: @unchecked Sendable {  // guarded by `condition`
+    private let condition = NSCondition()
+    private var value: Value?
+
+    func fulfil(_ v: Value) {
+        condition.lock()
+        value = v
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let value { return value }
+            condition.wait()
+        }
     }
 }

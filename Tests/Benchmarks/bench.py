@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, ".build", "release", "portdoc")
@@ -36,20 +37,28 @@ def sh(cmd, cwd=None, check=True):
 
 
 def measure(cmd, cwd, runs, prepare=None):
-    """Runs `cmd` (a shell command) `runs` times under /usr/bin/time; medians and the peak RSS."""
+    """Runs `cmd` `runs` times; median wall and user+sys CPU, and the largest peak RSS.
+
+    Wall time comes from a monotonic clock around the process, CPU time and peak RSS from wait4()
+    (which include the processes the command waits for). A command without shell syntax is run
+    directly, so that no shell start-up is measured."""
     walls, cpus, rss = [], [], []
-    out = os.path.join(cwd, ".bench-time")
+    argv = cmd.split() if not any(c in cmd for c in ";|&$<>") else ["sh", "-c", cmd]
     for _ in range(runs):
         if prepare:
             prepare()
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", out, "sh", "-c", cmd], cwd=cwd, capture_output=True, text=True)
-        if r.returncode != 0:
-            sys.exit(f"bench: '{cmd}' failed in {cwd}:\n{r.stdout}{r.stderr}")
-        wall, user, system, kb = open(out).read().split()[-4:]
-        walls.append(float(wall))
-        cpus.append(float(user) + float(system))
-        rss.append(int(kb))
-    os.remove(out)
+        start = time.perf_counter()
+        p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - start
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err = p.stderr.read().decode(errors="replace")
+        p.stderr.close()
+        if p.returncode != 0:
+            sys.exit(f"bench: '{cmd}' failed in {cwd} (exit {p.returncode}):\n{err}")
+        walls.append(wall)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        rss.append(usage.ru_maxrss)
     return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "rss": max(rss) / 1024, "runs": runs, "cmd": cmd}
 
 
@@ -114,6 +123,8 @@ def html_pages(d):
 
 
 def fmt_time(s):
+    if s < 0.1:
+        return f"{s * 1000:.1f} ms"
     return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
 
 
@@ -172,7 +183,8 @@ def report(results):
         cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
     except Exception:  # noqa: BLE001
         pass
-    lines += [f"Measured by `make bench` ({RUNS} runs each, {SLOW_RUNS} for pandoc at 10k rows; medians; peak RSS is the largest seen) on "
+    lines += [f"Measured by `make bench` on {time.strftime('%Y-%m-%d', time.gmtime())} ({RUNS} runs each, {SLOW_RUNS} for pandoc at 10k rows; "
+              f"medians; peak RSS is the largest seen) on "
               f"{os.cpu_count()} cores ({cpu}).", ""]
     lines += ["Tools: " + "; ".join([version([BIN, "--version"]) if False else "portdoc (this commit, release build)",
                                       version(["hugo", "version"]), version(["pandoc", "--version"]),

@@ -95,7 +95,7 @@ struct BadInputTests {
         var result: [String: Data] = [:]
         let base = dir.standardizedFileURL.path + "/"
         for case let url as URL in FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey])! {
-            guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+            guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true, url.lastPathComponent != ".Output.stamp" else { continue }
             result[String(url.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: url)
         }
         return result

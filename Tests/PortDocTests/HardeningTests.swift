@@ -62,7 +62,8 @@ struct HardeningTests {
     static func tree(_ dir: URL) throws -> [String: Data] { try BadInputTests.snapshot(dir.appendingPathComponent("Output")) }
 
     static func leftovers(_ dir: URL) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".Output.") }
+        // The build stamp is a cache that stays; staging and old trees must not.
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".Output.") && $0 != ".Output.stamp" }
     }
 
     @Test func aBuildKilledWithSIGKILLLeavesThePreviousOutputIntact() throws {
@@ -241,6 +242,31 @@ struct HardeningTests {
         #expect(changed == ["html/en/index.html", "markdown/en/eset-protect-ports.md", "man/man7/eset-protect-ports.7"])
         // A partial build keeps the language index whole.
         #expect(try Self.run(["build", "--locale", "de"], in: dir).stdout.contains("nothing written"))
+    }
+
+    /// A build with no input change stops after comparing sizes and modification times, repeats the
+    /// warnings of the build it skips, and notices any change to an input, an output or an option.
+    @Test func anUnchangedProjectIsNotRenderedAgain() throws {
+        let dir = try CLITests().copyProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let po = dir.appendingPathComponent("Locales/en.po")
+        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Protocol\"", with: "msgstr \"\"")
+            .write(to: po, atomically: true, encoding: .utf8)
+        let first = try Self.run(["build"], in: dir)
+        #expect(first.stdout.hasPrefix("build: wrote"), "\(first.stdout)")
+        #expect(first.stderr.contains("'ui.column.protocol' is untranslated in 'en'"), "\(first.stderr)")
+        let second = try Self.run(["build"], in: dir)
+        #expect(second.stdout == "build: Output/ is up to date (8 files; no input changed since the last build)\n", "\(second.stdout)")
+        #expect(second.stderr == first.stderr, "the skipped build repeats the warnings")
+        #expect(try Self.run(["build", "--strict"], in: dir).status == 1, "another option renders again")
+        #expect(try Self.run(["build", "--force"], in: dir).stdout.contains("nothing written"))
+        // A hand-edited output file is noticed and repaired.
+        try "edited\n".write(to: dir.appendingPathComponent("Output/html/style.css"), atomically: true, encoding: .utf8)
+        #expect(try Self.run(["build"], in: dir).stdout == "build: wrote 1 changed file (7 unchanged) for de, en to Output/\n")
+        // An edited input is noticed.
+        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Port\"", with: "msgstr \"Port number\"")
+            .write(to: po, atomically: true, encoding: .utf8)
+        #expect(try Self.run(["build"], in: dir).stdout.hasPrefix("build: wrote"))
     }
 
     @Test func validateRefusesXXEAndBillionLaughsQuickly() throws {
