@@ -55,6 +55,7 @@ public struct Builder: Sendable {
         self.outputName = outputName
     }
 
+
     public struct Result: Sendable {
         public var diagnostics: [Diagnostic]
         /// The first error the sink threw (a write failed); the build stopped there.

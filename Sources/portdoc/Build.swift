@@ -64,15 +64,19 @@ struct Build: ParsableCommand {
             return
         }
         // The XHTML DTD (found through the system XML catalog, which alone takes milliseconds) is
-        // loaded on another thread while the project loads.
+        // loaded while the project loads: two iterations of one parallel loop, no thread waits on another.
         let wantsXHTML = formats.isEmpty || formats.contains(OutputFormat.xhtml.rawValue)
-        let pendingValidator = Pending<Result<XHTMLValidator, DiagnosticsError>>()
-        if wantsXHTML {
-            DispatchQueue.global().async {
-                pendingValidator.fulfil(Result { () throws(DiagnosticsError) -> XHTMLValidator in try XHTMLValidator() })
+        let results = ParallelPair<(Project?, [Diagnostic]), Result<XHTMLValidator, DiagnosticsError>?>()
+        let loader = ProjectLoader(root: options.root, compactTranslations: true)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                results.setFirst(loader.load())
+            } else if wantsXHTML {
+                results.setSecond(Result { () throws(DiagnosticsError) -> XHTMLValidator in try XHTMLValidator() })
             }
         }
-        let (loaded, loadDiagnostics) = ProjectLoader(root: options.root, compactTranslations: true).load()
+        let (loaded, loadDiagnostics) = results.first ?? (nil, [])
+        let validatorResult = results.second ?? nil
         timer.mark("load")
         guard var project = loaded else {
             report(loadDiagnostics)
@@ -90,15 +94,12 @@ struct Build: ParsableCommand {
         let selectedLocales = locales.isEmpty ? project.locales : locales
         let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
         var validator: XHTMLValidator? = nil
-        if wantsXHTML {
-            switch pendingValidator.wait() {
-            case .success(let v): validator = v
-            case .failure(let error):
-                report(loadDiagnostics + error.diagnostics)
-                throw ExitCode(ExitStatus.environment)
-            }
+        if case .failure(let error)? = validatorResult {
+            report(loadDiagnostics + error.diagnostics)
+            throw ExitCode(ExitStatus.environment)
+        } else if case .success(let v)? = validatorResult {
+            validator = v
         }
-        timer.mark("DTD")
         let builder = Builder(project: project, validator: validator, outputName: output)
         let tree = OutputTree(directory: options.root.appendingPathComponent(output))
         let complete = locales.isEmpty && formats.isEmpty
@@ -188,24 +189,14 @@ final class PhaseTimer {
     }
 }
 
-/// A value computed on another thread, waited for once.
-final class Pending<Value>: @unchecked Sendable {  // guarded by `condition`
-    private let condition = NSCondition()
-    private var value: Value?
+/// Two results filled by the two iterations of a parallel loop.
+final class ParallelPair<First, Second>: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var _first: First?
+    private var _second: Second?
 
-    func fulfil(_ v: Value) {
-        condition.lock()
-        value = v
-        condition.signal()
-        condition.unlock()
-    }
-
-    func wait() -> Value {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let value { return value }
-            condition.wait()
-        }
-    }
+    func setFirst(_ value: First) { lock.lock(); _first = value; lock.unlock() }
+    func setSecond(_ value: Second) { lock.lock(); _second = value; lock.unlock() }
+    var first: First? { lock.lock(); defer { lock.unlock() }; return _first }
+    var second: Second? { lock.lock(); defer { lock.unlock() }; return _second }
 }
