@@ -106,12 +106,3 @@ public struct Translation: Sendable {
         file.activeEntries.filter { $0.context.map { source[$0] == nil } ?? true }
     }
 }
-
-extension Project {
-    /// The project with every translation compacted for rendering (see `Translation.compacted()`).
-    public func compactedForBuild() -> Project {
-        var copy = self
-        copy.translations = translations.mapValues { $0.compacted() }
-        return copy
-    }
-}
