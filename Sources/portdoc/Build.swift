@@ -64,19 +64,19 @@ struct Build: ParsableCommand {
             return
         }
         // The XHTML DTD (found through the system XML catalog, which alone takes milliseconds) is
-        // loaded while the project loads: two iterations of one parallel loop, no thread waits on another.
+        // loaded on Dispatch's pool while this thread loads the project, and joined here. Only this
+        // (main) thread waits, so the pool never blocks on itself.
         let wantsXHTML = formats.isEmpty || formats.contains(OutputFormat.xhtml.rawValue)
-        let results = ParallelPair<(Project?, [Diagnostic]), Result<XHTMLValidator, DiagnosticsError>?>()
-        let loader = ProjectLoader(root: options.root, compactTranslations: true)
-        DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 {
-                results.setFirst(loader.load())
-            } else if wantsXHTML {
-                results.setSecond(Result { () throws(DiagnosticsError) -> XHTMLValidator in try XHTMLValidator() })
+        let validatorBox = ResultBox<Result<XHTMLValidator, DiagnosticsError>>()
+        let group = DispatchGroup()
+        if wantsXHTML {
+            DispatchQueue.global().async(group: group) {
+                validatorBox.set(Result { () throws(DiagnosticsError) -> XHTMLValidator in try XHTMLValidator() })
             }
         }
-        let (loaded, loadDiagnostics) = results.first ?? (nil, [])
-        let validatorResult = results.second ?? nil
+        let (loaded, loadDiagnostics) = ProjectLoader(root: options.root, compactTranslations: true).load()
+        group.wait()
+        let validatorResult = validatorBox.value
         timer.mark("load")
         guard var project = loaded else {
             report(loadDiagnostics)
@@ -189,14 +189,11 @@ final class PhaseTimer {
     }
 }
 
-/// Two results filled by the two iterations of a parallel loop.
-final class ParallelPair<First, Second>: @unchecked Sendable {  // guarded by `lock`
+/// A result written by one thread and read by another after a `DispatchGroup.wait()`.
+final class ResultBox<Value>: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
-    private var _first: First?
-    private var _second: Second?
+    private var _value: Value?
 
-    func setFirst(_ value: First) { lock.lock(); _first = value; lock.unlock() }
-    func setSecond(_ value: Second) { lock.lock(); _second = value; lock.unlock() }
-    var first: First? { lock.lock(); defer { lock.unlock() }; return _first }
-    var second: Second? { lock.lock(); defer { lock.unlock() }; return _second }
+    func set(_ value: Value) { lock.lock(); _value = value; lock.unlock() }
+    var value: Value? { lock.lock(); defer { lock.unlock() }; return _value }
 }

@@ -30,7 +30,7 @@ public struct Project: Sendable {
         let total = source.entries.count
         guard locale != catalog.document.sourceLocale else { return (total, total) }
         guard let translation = translations[locale] else { return (0, total) }
-        let translated = source.entries.filter { translation.status(of: $0.key, source: $0.text) == .translated }.count
+        let translated = source.entries.filter { translation.lookup($0.key, source: $0).status == .translated }.count
         return (translated, total)
     }
 

@@ -52,12 +52,18 @@ public enum Resolver {
         var footnoteNumbers: [String: Int] = [:]
         var footnoteCounts: [String: Int] = [:]
 
+        /// Looked up once: every message of the document needs them.
+        let translation: Translation?
+        let source: SourceText
+        let sourceLocale: String
+
         init(project: Project, locale: String) {
             self.project = project
             self.locale = locale
+            self.source = project.source
+            self.sourceLocale = project.catalog.document.sourceLocale
+            self.translation = locale == sourceLocale ? nil : project.translations[locale]
         }
-
-        var translation: Translation? { project.translations[locale] }
 
         mutating func document() -> LocalizedDocument? {
             let catalog = project.catalog
@@ -127,19 +133,19 @@ public enum Resolver {
 
         /// The message for `ref` in this locale, or the source text marked as a fallback.
         mutating func text(_ ref: TextRef, values: [String: String] = [:]) -> LocalizedText {
-            guard let sourceEntry = project.source[ref.key] else {
-                diagnostics.error("message key '\(ref.key)' is not defined in \(project.source.path)", at: ref.location, id: "text.missing-key")
+            guard let sourceEntry = source[ref.key] else {
+                diagnostics.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
                 return LocalizedText(pieces: [], fallbackLocale: nil)
             }
-            let sourceLocale = project.catalog.document.sourceLocale
             var raw = sourceEntry.text
             var fallback: String? = nil
             var location = sourceEntry.textLocation
-            if locale != sourceLocale, let translation {
-                let status = translation.status(of: ref.key, source: sourceEntry.text)
-                if status == .translated, let string = translation.string(for: ref.key) {
+            if let translation {
+                let found = translation.lookup(ref.key, source: sourceEntry)
+                let status = found.status
+                if status == .translated, let string = found.string {
                     let candidate = Whitespace.normalize(string)
-                    location = translation.stringLocation(of: ref.key) ?? location
+                    location = found.stringLocation ?? location
                     if let problem = placeholderMismatch(source: sourceEntry.text, translation: candidate) {
                         diagnostics.error("the translation of '\(ref.key)' \(problem)", at: location, id: "translation.placeholder")
                         fallback = sourceLocale

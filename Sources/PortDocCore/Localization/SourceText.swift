@@ -8,11 +8,15 @@ public struct SourceText: Sendable, Equatable {
         public var keyLocation: SourceLocation
         public var textLocation: SourceLocation
 
+        /// `text.hashValue`, computed once: compacted translations compare it with their msgid's.
+        public let textHash: Int
+
         public init(key: String, text: String, keyLocation: SourceLocation, textLocation: SourceLocation) {
             self.key = key
             self.text = text
             self.keyLocation = keyLocation
             self.textLocation = textLocation
+            self.textHash = text.hashValue
         }
     }
 

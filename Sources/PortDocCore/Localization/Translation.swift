@@ -79,6 +79,19 @@ public struct Translation: Sendable {
         return entry.string.isEmpty ? .untranslated : .translated
     }
 
+    /// Status, msgstr and msgstr position of `key` in one lookup (what rendering asks for each message).
+    public func lookup(_ key: String, source: SourceText.Entry) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
+        if let compact {
+            guard let c = compact[key] else { return (.missing, nil, nil) }
+            let status: MessageStatus = c.fuzzy ? .fuzzy : c.idHash != source.textHash ? .stale : c.string.isEmpty ? .untranslated : .translated
+            return (status, c.string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
+        }
+        guard let index = byKey[key] else { return (.missing, nil, nil) }
+        let e = file.entries[index]
+        let status: MessageStatus = e.isFuzzy ? .fuzzy : e.id != source.text ? .stale : e.string.isEmpty ? .untranslated : .translated
+        return (status, e.string, e.stringLocation ?? e.location)
+    }
+
     /// The msgstr, whatever its status.
     public func string(for key: String) -> String? {
         if let compact { return compact[key]?.string }
