@@ -7,18 +7,7 @@ struct CLITests {
     static let binary = repoRoot.appendingPathComponent(".build/debug/portdoc")
 
     func portdoc(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runPortdoc(arguments, in: directory)
     }
 
     /// A copy of the repository's inputs and Output/ in a temporary folder.

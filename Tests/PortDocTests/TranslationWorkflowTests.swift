@@ -65,21 +65,6 @@ struct TranslationWorkflowTests {
 
     /// Runs the built binary with a fixed SOURCE_DATE_EPOCH, so that `locales add` writes a known date.
     static func portdoc(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = CLITests.binary
-        p.arguments = arguments
-        p.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["SOURCE_DATE_EPOCH"] = "1704153600"
-        environment["COLUMNS"] = "100"
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runPortdoc(arguments, in: directory, environment: ["SOURCE_DATE_EPOCH": "1704153600", "COLUMNS": "100"])
     }
 }
