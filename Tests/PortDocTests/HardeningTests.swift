@@ -9,31 +9,12 @@ import Testing
 struct HardeningTests {
     static let binary = CLITests.binary
 
-    /// Starts `portdoc` without waiting; the caller reads the pipes after it ends.
     static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (Process, Pipe, Pipe) {
-        let p = Process()
-        if let shell {
-            p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = ["-c", shell + " exec \"$0\" \"$@\"", binary.path] + arguments
-        } else {
-            p.executableURL = binary
-            p.arguments = arguments
-        }
-        p.currentDirectoryURL = directory
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        return (p, out, err)
+        try startPortdoc(arguments, in: directory, environment: environment, shell: shell)
     }
 
     static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let (p, out, err) = try start(arguments, in: directory, environment: environment, shell: shell)
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runPortdoc(arguments, in: directory, environment: environment, shell: shell)
     }
 
     static func temporary(_ name: String) -> URL {
@@ -52,11 +33,7 @@ struct HardeningTests {
 
     /// Changes one English text, so that the next build has something to write.
     static func editEnglish(_ dir: URL, to text: String) throws {
-        let po = dir.appendingPathComponent("Locales/en.po")
-        let content = try String(contentsOf: po, encoding: .utf8)
-        let replaced = content.replacingOccurrences(of: "msgstr \"Ports used by the sample software\"", with: "msgstr \"\(text)\"")
-        try #require(replaced != content)
-        try replaced.write(to: po, atomically: true, encoding: .utf8)
+        try edit(dir.appendingPathComponent("Locales/en.po"), replacing: "msgstr \"Ports used by the sample software\"", with: "msgstr \"\(text)\"")
     }
 
     static func tree(_ dir: URL) throws -> [String: Data] { try BadInputTests.snapshot(dir.appendingPathComponent("Output")) }
@@ -114,9 +91,7 @@ struct HardeningTests {
     @Test func aSecondBuildWaitsForTheLockAndSaysWhy() throws {
         let dir = try CLITests().copyProject()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let po = dir.appendingPathComponent("Locales/en.po")
-        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
-            .write(to: po, atomically: true, encoding: .utf8)
+        try edit(dir.appendingPathComponent("Locales/en.po"), replacing: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
         // Hold the lock as a first build would, then start a build: it renders, then waits.
         var lock: DirectoryLock? = try DirectoryLock(dir, timeout: 1) { _ in }
         let (p, out, err) = try Self.start(["build"], in: dir)
@@ -151,9 +126,7 @@ struct HardeningTests {
     @Test func aFullDiskGivesAClearErrorAndChangesNothing() throws {
         let dir = try CLITests().copyProject()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let po = dir.appendingPathComponent("Locales/en.po")
-        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
-            .write(to: po, atomically: true, encoding: .utf8)
+        try edit(dir.appendingPathComponent("Locales/en.po"), replacing: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
         let before = try Self.tree(dir)
         // A file-size limit of 8 KiB makes the first large write fail as a full disk would.
         let r = try Self.run(["build"], in: dir, shell: "ulimit -f 8;")
@@ -193,8 +166,7 @@ struct HardeningTests {
             }
             // Without a catalog date, the man page shows SOURCE_DATE_EPOCH's day in UTC.
             let catalog = dir.appendingPathComponent("Catalog/eset-protect-ports.yaml")
-            try String(contentsOf: catalog, encoding: .utf8).replacingOccurrences(of: "    date: \"2026-11-29\"\n", with: "")
-                .write(to: catalog, atomically: true, encoding: .utf8)
+            try edit(catalog, replacing: "    date: \"2026-11-29\"\n", with: "")
             let r = try Self.run(["build"], in: dir, environment: setup.env, shell: setup.shell)
             try #require(r.status == 0, "\(r.stderr)")
             var tree: [String: String] = [:]
@@ -232,9 +204,7 @@ struct HardeningTests {
         #expect(first.stdout == "build: Output/ is up to date (8 files for de, en; nothing written)\n", "\(first.stdout)")
         let before = try mtimes()
         usleep(20_000)
-        let po = dir.appendingPathComponent("Locales/en.po")
-        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Connection to the ESET repository\"", with: "msgstr \"Connection to ESET's repository\"")
-            .write(to: po, atomically: true, encoding: .utf8)
+        try edit(dir.appendingPathComponent("Locales/en.po"), replacing: "msgstr \"Connection to the ESET repository\"", with: "msgstr \"Connection to ESET's repository\"")
         let second = try Self.run(["build"], in: dir)
         #expect(second.stdout == "build: wrote 3 changed files (5 unchanged) for de, en to Output/\n", "\(second.stdout)")
         let after = try mtimes()
@@ -250,8 +220,7 @@ struct HardeningTests {
         let dir = try CLITests().copyProject()
         defer { try? FileManager.default.removeItem(at: dir) }
         let po = dir.appendingPathComponent("Locales/en.po")
-        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Protocol\"", with: "msgstr \"\"")
-            .write(to: po, atomically: true, encoding: .utf8)
+        try edit(po, replacing: "msgstr \"Protocol\"", with: "msgstr \"\"")
         let first = try Self.run(["build"], in: dir)
         #expect(first.stdout.hasPrefix("build: wrote"), "\(first.stdout)")
         #expect(first.stderr.contains("'ui.column.protocol' is untranslated in 'en'"), "\(first.stderr)")
@@ -264,8 +233,7 @@ struct HardeningTests {
         try "edited\n".write(to: dir.appendingPathComponent("Output/html/style.css"), atomically: true, encoding: .utf8)
         #expect(try Self.run(["build"], in: dir).stdout == "build: wrote 1 changed file (7 unchanged) for de, en to Output/\n")
         // An edited input is noticed.
-        try String(contentsOf: po, encoding: .utf8).replacingOccurrences(of: "msgstr \"Port\"", with: "msgstr \"Port number\"")
-            .write(to: po, atomically: true, encoding: .utf8)
+        try edit(po, replacing: "msgstr \"Port\"", with: "msgstr \"Port number\"")
         #expect(try Self.run(["build"], in: dir).stdout.hasPrefix("build: wrote"))
     }
 

@@ -66,19 +66,38 @@ func runTool(_ name: String, _ arguments: [String], stdin: String? = nil) throws
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
 }
 
-/// Runs the built `portdoc` binary (debug build, as `swift test` leaves it) in `directory`.
-func runPortdoc(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Starts the built `portdoc` binary (debug build, as `swift test` leaves it) in `directory`, without
+/// waiting; with `shell`, through bash with that prefix (such as `ulimit -f 8;`).
+func startPortdoc(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (Process, Pipe, Pipe) {
     let p = Process()
-    p.executableURL = CLITests.binary
-    p.arguments = arguments
+    if let shell {
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", shell + " exec \"$0\" \"$@\"", CLITests.binary.path] + arguments
+    } else {
+        p.executableURL = CLITests.binary
+        p.arguments = arguments
+    }
     p.currentDirectoryURL = directory
     p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err
     try p.run()
+    return (p, out, err)
+}
+
+/// Runs `portdoc` to the end; exit status and both outputs.
+func runPortdoc(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let (p, out, err) = try startPortdoc(arguments, in: directory, environment: environment, shell: shell)
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Replaces `old` by `new` in a text file; fails the test when `old` is not there.
+func edit(_ file: URL, replacing old: String, with new: String) throws {
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try #require(text.contains(old), "'\(old)' is not in \(file.lastPathComponent)")
+    try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
 }

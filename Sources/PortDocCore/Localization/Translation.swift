@@ -69,26 +69,27 @@ public struct Translation: Sendable {
     public func status(of key: String, source: String) -> MessageStatus {
         if let compact {
             guard let c = compact[key] else { return .missing }
-            if c.fuzzy { return .fuzzy }
-            if c.idHash != source.hashValue { return .stale }
-            return c.string.isEmpty ? .untranslated : .translated
+            return Self.status(fuzzy: c.fuzzy, current: c.idHash == source.hashValue, string: c.string)
         }
-        guard let entry = entry(for: key) else { return .missing }
-        if entry.isFuzzy { return .fuzzy }
-        if entry.id != source { return .stale }
-        return entry.string.isEmpty ? .untranslated : .translated
+        guard let e = entry(for: key) else { return .missing }
+        return Self.status(fuzzy: e.isFuzzy, current: e.id == source, string: e.string)
+    }
+
+    /// The one rule: fuzzy first, then stale (made for another source text), then empty or not.
+    static func status(fuzzy: Bool, current: Bool, string: String) -> MessageStatus {
+        fuzzy ? .fuzzy : !current ? .stale : string.isEmpty ? .untranslated : .translated
     }
 
     /// Status, msgstr and msgstr position of `key` in one lookup (what rendering asks for each message).
     public func lookup(_ key: String, source: SourceText.Entry) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
         if let compact {
             guard let c = compact[key] else { return (.missing, nil, nil) }
-            let status: MessageStatus = c.fuzzy ? .fuzzy : c.idHash != source.textHash ? .stale : c.string.isEmpty ? .untranslated : .translated
+            let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == source.textHash, string: c.string)
             return (status, c.string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
         }
         guard let index = byKey[key] else { return (.missing, nil, nil) }
         let e = file.entries[index]
-        let status: MessageStatus = e.isFuzzy ? .fuzzy : e.id != source.text ? .stale : e.string.isEmpty ? .untranslated : .translated
+        let status = Self.status(fuzzy: e.isFuzzy, current: e.id == source.text, string: e.string)
         return (status, e.string, e.stringLocation ?? e.location)
     }
 

@@ -6,7 +6,7 @@ public enum CheckReportText {
         for locale in report.locales {
             for finding in locale.findings { out += finding.diagnostic.description + "\n" }
         }
-        if !report.locales.isEmpty && report.locales.contains(where: { !$0.findings.isEmpty }) { out += "\n" }
+        if report.locales.contains(where: { !$0.findings.isEmpty }) { out += "\n" }
         var rows = [["locale", "file", "translated", "fuzzy", "untranslated", "obsolete", "complete", "errors", "warnings", "result"]]
         for l in report.locales {
             rows.append([l.locale, l.file, "\(l.counts.translated)/\(l.counts.total)", "\(l.counts.fuzzy)", "\(l.counts.untranslated)",

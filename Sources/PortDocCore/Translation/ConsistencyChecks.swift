@@ -116,7 +116,7 @@ public enum ConsistencyChecks {
         return result
     }
 
-    static let superscripts: Set<Unicode.Scalar> = ["¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹", "⁰", "†", "‡", "*"]
+    static let markerScalars: Set<Unicode.Scalar> = ["¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹", "⁰", "†", "‡", "*"]
 
     /// Footnote-like markers: superscript digits, daggers, asterisks and `[^id]`, with their counts.
     static func footnoteMarkers(in text: String) -> [String: Int] {
@@ -129,7 +129,7 @@ public enum ConsistencyChecks {
                 i = end + 1
                 continue
             }
-            if superscripts.contains(scalars[i]) { result[String(scalars[i]), default: 0] += 1 }
+            if markerScalars.contains(scalars[i]) { result[String(scalars[i]), default: 0] += 1 }
             i += 1
         }
         return result
