@@ -117,7 +117,8 @@ public struct Builder: Sendable {
             let translation = project.translations[doc.locale]
             let location = translation?.location(of: fallback.key)
                 ?? translation.map { SourceLocation(path: $0.file.path, line: 1, column: 1) }
-            return .warning("'\(fallback.key)' is \(fallback.status.rawValue) in '\(doc.locale)'; showing the \(doc.sourceLocale) text", at: location, id: "build.fallback")
+            let state = fallback.status == .translated ? "not usable (see the error above)" : fallback.status.rawValue
+            return .warning("'\(fallback.key)' is \(state) in '\(doc.locale)'; showing the '\(fallback.locale)' text", at: location, id: "build.fallback")
         }
     }
 
@@ -128,10 +129,11 @@ public struct Builder: Sendable {
         let entries = project.locales.map { tag -> XHTMLRenderer.IndexEntry in
             let (translated, total) = project.completeness(of: tag)
             return XHTMLRenderer.IndexEntry(tag: tag, name: Resolver.languageName(project, tag), title: Resolver.title(project, locale: tag),
-                                            translated: translated, total: total)
+                                            translated: translated, total: total, isSource: tag == project.catalog.document.sourceLocale)
         }
         let source = project.catalog.document.sourceLocale
-        switch XHTMLRenderer.renderIndex(entries, sourceLocale: source, title: Resolver.title(project, locale: source), templates: project.templates) {
+        switch XHTMLRenderer.renderIndex(entries, locale: source, title: Resolver.title(project, locale: source),
+                                         interface: Resolver.interface(project, locale: source), templates: project.templates) {
         case .success(let text): files.append(OutputFile(path: "html/index.html", contents: text))
         case .failure(let diagnostic): d.append(diagnostic)
         }

@@ -34,7 +34,7 @@ public struct ProjectLoader: Sendable {
         // The source text is named after the catalog's source locale. When Locales/ has a single
         // other YAML file, it is parsed alongside the catalog (slot 1) and used if the name matches.
         let yamlCandidates = files(in: "Locales", extensions: ["yaml"]).filter {
-            !["Locales/\(Glossary.fileName)", "Locales/\(Thresholds.fileName)"].contains($0)
+            !["Locales/\(Glossary.fileName)", "Locales/\(LocaleSettings.fileName)", "Locales/\(LocaleSettings.legacyThresholdsFileName)"].contains($0)
         }
         let guessedSource = yamlCandidates.count == 1 ? yamlCandidates[0] : nil
         let slots = LoadSlots(count: 2 + poPaths.count)
@@ -100,23 +100,44 @@ public struct ProjectLoader: Sendable {
             if let g { glossary = g }
         }
 
+        // Thresholds and fallback chains.
+        let (loadedSettings, settingsDiagnostics) = loadSettings()
+        d.append(contentsOf: settingsDiagnostics)
+        let settings = loadedSettings ?? LocaleSettings()
+
         // Templates.
         let (templates, templateDiagnostics) = TemplateSet.parse(templateFiles(&d))
         d.append(contentsOf: templateDiagnostics)
 
         guard let source else { return (nil, d.all) }
-        d.append(contentsOf: ProjectChecks.check(catalog: catalog, source: source, translations: translations))
+        d.append(contentsOf: ProjectChecks.check(catalog: catalog, source: source, translations: translations, settings: settings))
         if d.hasErrors { return (nil, d.all) }
-        return (Project(catalog: catalog, source: source, translations: translations, templates: templates, glossary: glossary), d.all)
+        return (Project(catalog: catalog, source: source, translations: translations, templates: templates, glossary: glossary, settings: settings), d.all)
     }
 
-    /// `Locales/thresholds.yaml` for `portdoc check`; the defaults when the file does not exist.
-    public func loadThresholds() -> (Thresholds?, [Diagnostic]) {
-        let path = "Locales/\(Thresholds.fileName)"
-        guard FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) else { return (Thresholds(), []) }
+    /// `Locales/locales.yaml`, or the older `Locales/thresholds.yaml` with a deprecation warning;
+    /// the defaults when neither exists.
+    func loadSettings() -> (LocaleSettings?, [Diagnostic]) {
+        let path = "Locales/\(LocaleSettings.fileName)"
+        let legacy = "Locales/\(LocaleSettings.legacyThresholdsFileName)"
+        func exists(_ p: String) -> Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent(p).path) }
         var d = Diagnostics()
-        guard let text = read(path, &d) else { return (nil, d.all) }
-        return Thresholds.parse(text, path: path)
+        switch (exists(path), exists(legacy)) {
+        case (false, false):
+            return (LocaleSettings(), [])
+        case (true, true):
+            d.error("both \(path) and \(legacy) exist; move the thresholds into \(path) and delete \(legacy)", at: SourceLocation(path: legacy, line: 1, column: 1), id: "settings.deprecated")
+            return (nil, d.all)
+        case (true, false):
+            guard let text = read(path, &d) else { return (nil, d.all) }
+            let (settings, diags) = LocaleSettings.parse(text, path: path)
+            return (settings, d.all + diags)
+        case (false, true):
+            d.warning("\(legacy) is deprecated; rename it to \(path), which also holds the fallback chains", at: SourceLocation(path: legacy, line: 1, column: 1), id: "settings.deprecated")
+            guard let text = read(legacy, &d) else { return (nil, d.all) }
+            let (settings, diags) = LocaleSettings.parse(text, path: legacy, allowFallback: false)
+            return (settings, d.all + diags)
+        }
     }
 
     /// Relative paths of regular files directly in `folder` with one of `extensions`, sorted.

@@ -9,11 +9,14 @@ struct Check: ParsableCommand {
         discussion: """
             For each locale: translated / fuzzy (stale) / untranslated / obsolete counts, overall and per \
             section, and findings against the source text (placeholders, footnote markers, numbers, URLs and \
-            host names, white space, text identical to the source, do-not-translate glossary terms from \
-            Locales/glossary.yaml).
+            host names, white space, text identical to the source, glossary terms from Locales/glossary.yaml: \
+            unchanged, or the locale's approved rendering).
+
+            Errors are listed in full; untranslated and fuzzy entries as counts per section with the first \
+            keys (--list prints every one with its position; --format json has everything).
 
             A locale passes when it meets its threshold: by default 100 % translated, 0 fuzzy, 0 errors. \
-            Locales/thresholds.yaml can set min-completeness, max-fuzzy and max-errors under 'default' or \
+            Locales/locales.yaml can set min-completeness, max-fuzzy and max-errors under 'default' or \
             per locale tag; --min-completeness overrides the percentage for this run.
 
             Exit 0 when every locale passes, 1 when one does not (or the project has errors), 64 on bad usage.
@@ -32,6 +35,9 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("format"), help: "Output format: text (findings, then a summary) or json.")
     var style: OutputStyle = .text
 
+    @Flag(help: "List every untranslated, fuzzy and stale entry with its position (by default: counts per section and the first keys).")
+    var list = false
+
     @Option(name: .customLong("min-completeness"), help: ArgumentHelp("Required percentage of translated messages for every locale, 0-100, for this run.", valueName: "percent"))
     var minCompleteness: Double?
 
@@ -47,9 +53,8 @@ struct Check: ParsableCommand {
     func run() throws {
         let loader = ProjectLoader(root: options.root)
         let (loaded, loadDiagnostics) = loader.load()
-        let (thresholds, thresholdDiagnostics) = loader.loadThresholds()
-        report(loadDiagnostics + thresholdDiagnostics)
-        guard let project = loaded, let thresholds else {
+        report(loadDiagnostics)
+        guard let project = loaded else {
             FileHandle.standardError.write(Data("check: the project has errors; fix them first\n".utf8))
             throw ExitCode(ExitStatus.findings)
         }
@@ -57,7 +62,7 @@ struct Check: ParsableCommand {
             FileHandle.standardError.write(Data("check: no translation for '\(tag)' (expected Locales/\(tag).po)\n".utf8))
             throw ExitCode(ExitStatus.findings)
         }
-        var result = TranslationCheck.run(project, thresholds: thresholds, minCompletenessOverride: minCompleteness)
+        var result = TranslationCheck.run(project, thresholds: project.settings.thresholds, minCompletenessOverride: minCompleteness)
         if !locales.isEmpty {
             result.locales = result.locales.filter { locales.contains($0.locale) }
             result.passed = result.locales.allSatisfy(\.passed)
@@ -69,7 +74,7 @@ struct Check: ParsableCommand {
             let data = try encoder.encode(result)
             print(String(decoding: data, as: UTF8.self))
         case .text:
-            print(CheckReportText.render(result), terminator: "")
+            print(CheckReportText.render(result, list: list), terminator: "")
         }
         if !result.passed { throw ExitCode(ExitStatus.findings) }
     }

@@ -43,11 +43,10 @@ struct Locales: ParsableCommand {
             for tag in locales where project.translations[tag] == nil {
                 fail("no translation for '\(tag)'; create it with 'portdoc locales add \(tag)'", status: ExitStatus.findings)
             }
-            let notes = TranslatorNotes.notes(for: project)
             var changed = 0
             for tag in project.locales where project.translations[tag] != nil && (locales.isEmpty || locales.contains(tag)) {
                 guard let translation = project.translations[tag] else { continue }
-                let (merged, summary) = POMerge.merge(translation.file, source: project.source, notes: notes)
+                let (merged, summary) = POMerge.merge(translation.file, source: project.source, notes: TranslatorNotes.notes(for: project, locale: tag))
                 let path = translation.file.path
                 if merged == translation.file {
                     print("\(tag): \(path) is up to date (\(summary.line))")
@@ -113,7 +112,7 @@ struct Locales: ParsableCommand {
             let revisionDate: String
             do { revisionDate = try BuildDate.poRevisionDate() } catch { fail(error.message, status: 64) }
             let file = NewLocale.file(tag: tag, path: path, projectID: project.catalog.document.id, source: project.source,
-                                      notes: TranslatorNotes.notes(for: project), revisionDate: revisionDate)
+                                      notes: TranslatorNotes.notes(for: project, locale: tag), revisionDate: revisionDate)
             do {
                 try AtomicFile.write(POWriter.write(file), to: options.root.appendingPathComponent(path))
             } catch {

@@ -180,7 +180,7 @@ struct HardeningTests {
         }
         #expect(trees[0].count == 18)  // 8 files and 10 folders below Output/
         #expect(trees[0] == trees[1])
-        #expect(trees[0]["man/man7/eset-protect-ports.7"]?.contains(".TH \"ESET-PROTECT-PORTS\" 7 \"2024-01-02\"") == true)
+        #expect(trees[0]["man/man7/eset-protect-ports.7"]?.contains(".TH \"ESET-PROTECT-PORTS\" \"7\" \"2024-01-02\"") == true)
         #expect(trees[0]["html/index.html"]?.hasPrefix("644 ") == true)
     }
 

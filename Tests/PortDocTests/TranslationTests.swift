@@ -199,13 +199,13 @@ struct TranslationTests {
     @Test func glossaryAndThresholdFilesReportPositions() {
         let (g, gd) = Glossary.parse("do-not-translate:\n  - A\n  - A\n", path: "g.yaml")
         #expect(g == nil && lines(gd) == ["g.yaml:3:5: error: 'A' is listed twice [glossary.duplicate]"])
-        let (t, td) = Thresholds.parse("default:\n  max-fuzzy: 2\nfr:\n  min-completeness: 80\n", path: "t.yaml")
+        let (t, td) = LocaleSettings.parse("default:\n  max-fuzzy: 2\nfr:\n  min-completeness: 80\n", path: "t.yaml", allowFallback: false)
         #expect(td.isEmpty)
-        #expect(t?.threshold(for: "fr") == Threshold(minCompleteness: 80, maxFuzzy: 2, maxErrors: 0))
-        #expect(t?.threshold(for: "en") == Threshold(minCompleteness: 100, maxFuzzy: 2, maxErrors: 0))
-        let (_, bad) = Thresholds.parse("en:\n  min-completeness: 120\n  max-fuzz: 1\n../x: {}\n", path: "t.yaml")
+        #expect(t?.thresholds.threshold(for: "fr") == Threshold(minCompleteness: 80, maxFuzzy: 2, maxErrors: 0))
+        #expect(t?.thresholds.threshold(for: "en") == Threshold(minCompleteness: 100, maxFuzzy: 2, maxErrors: 0))
+        let (_, bad) = LocaleSettings.parse("en:\n  min-completeness: 120\n  max-fuzz: 1\n../x: {}\n", path: "t.yaml", allowFallback: false)
         #expect(lines(bad) == [
-            "t.yaml:4:1: error: key '../x' is not a BCP 47 language tag: only letters, digits and '-' are allowed [thresholds.locale]",
+            "t.yaml:4:1: error: key '../x' is not a BCP 47 language tag: only letters, digits and '-' are allowed [settings.locale]",
             "t.yaml:3:3: error: unknown key 'max-fuzz' in 'en'; did you mean 'max-fuzzy'? [catalog.unknown-key]",
             "t.yaml:2:21: error: min-completeness must be a percentage from 0 to 100 [thresholds.value]",
         ])

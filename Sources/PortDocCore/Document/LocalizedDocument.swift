@@ -3,6 +3,8 @@
 public struct LocalizedDocument: Sendable, Equatable {
     public var locale: String
     public var sourceLocale: String
+    /// The direction of the locale's script.
+    public var direction: TextDirection { TextDirection.of(locale) }
     public var id: String
     public var title: LocalizedText
     public var intro: [Paragraph]
@@ -15,7 +17,7 @@ public struct LocalizedDocument: Sendable, Equatable {
     public var man: ManInfo
     /// Every locale of the project, with its name in its own language, for language switchers.
     public var languages: [Language]
-    /// Messages that fell back to the source language, in document order.
+    /// Messages shown from another locale of the fallback chain, in document order; each key once.
     public var fallbacks: [Fallback]
 
     public func ui(_ key: String) -> LocalizedText {
@@ -31,7 +33,10 @@ public struct Language: Sendable, Equatable {
 
 public struct Fallback: Sendable, Equatable {
     public var key: String
+    /// The message's status in the page's locale.
     public var status: MessageStatus
+    /// The locale whose text is shown instead.
+    public var locale: String
 }
 
 /// Text after placeholder substitution: literal runs, links and host names.
@@ -43,7 +48,8 @@ public struct LocalizedText: Sendable, Equatable {
     }
 
     public var pieces: [Piece]
-    /// Set when the text is shown in the source language because no usable translation exists.
+    /// Set when the text is shown from another locale of the fallback chain (the source language
+    /// last) because the page's locale has no usable translation.
     public var fallbackLocale: String?
 
     /// The text as a reader sees it.

@@ -7,16 +7,43 @@ public struct Project: Sendable {
     public var templates: TemplateSet
     /// Terms that stay unchanged in every language (`Locales/glossary.yaml`); empty when there is none.
     public var glossary: Glossary
+    /// Thresholds and fallback chains from `Locales/locales.yaml`; defaults when there is none.
+    public var settings: LocaleSettings
     /// The day (`YYYY-MM-DD`) shown where the catalog gives no date; set at the edge from
     /// SOURCE_DATE_EPOCH or the clock, so that the core never reads either.
     public var buildDate: String?
 
-    public init(catalog: Catalog, source: SourceText, translations: [String: Translation], templates: TemplateSet, glossary: Glossary = .empty) {
+    public init(catalog: Catalog, source: SourceText, translations: [String: Translation], templates: TemplateSet, glossary: Glossary = .empty, settings: LocaleSettings = LocaleSettings()) {
         self.catalog = catalog
         self.source = source
         self.translations = translations
         self.templates = templates
         self.glossary = glossary
+        self.settings = settings
+    }
+
+    /// The locales whose text `locale` shows where it has no usable translation, in order, ending
+    /// with the source locale: the chain set in `Locales/locales.yaml`, else the BCP 47 parents
+    /// that the project translates (`pt-BR` → `pt`). Empty for the source locale itself.
+    public func fallbackChain(for locale: String) -> [String] {
+        let sourceLocale = catalog.document.sourceLocale
+        guard locale != sourceLocale else { return [] }
+        var chain: [String]
+        if let explicit = settings.explicitChain(for: locale) {
+            chain = explicit.filter { $0 != locale }
+        } else {
+            chain = []
+            var parts = locale.split(separator: "-").map(String.init)
+            while parts.count > 1 {
+                parts.removeLast()
+                // A lone singleton ("x" of "zh-x-…") is not a tag of its own.
+                if parts.last?.count == 1 { continue }
+                let parent = parts.joined(separator: "-")
+                if translations[parent] != nil { chain.append(parent) }
+            }
+        }
+        if let end = chain.firstIndex(of: sourceLocale) { chain.removeSubrange((end + 1)...) } else { chain.append(sourceLocale) }
+        return chain
     }
 
     /// Every locale the project can build: the source locale first, then the translations by tag.
@@ -39,6 +66,6 @@ public struct Project: Sendable {
         "ui.language-name", "ui.column.protocol", "ui.column.port", "ui.column.description",
         "ui.footnotes", "ui.footnote-back", "ui.languages",
         "ui.man.name", "ui.man.description", "ui.man.notes", "ui.man.see-also",
-        "ui.fallback-notice",
+        "ui.fallback-notice", "ui.source-language",
     ]
 }

@@ -1,8 +1,17 @@
 /// Checks across the catalog, the source text and translations (the part of `portdoc lint` that
 /// needs more than one file).
 public enum ProjectChecks {
-    public static func check(catalog: Catalog, source: SourceText, translations: [String: Translation]) -> [Diagnostic] {
+    public static func check(catalog: Catalog, source: SourceText, translations: [String: Translation], settings: LocaleSettings = LocaleSettings()) -> [Diagnostic] {
         var d = Diagnostics()
+        // Fallback chains name locales the project has.
+        for (locale, chain) in settings.chains.sorted(by: { $0.key < $1.key }) {
+            for link in chain where link.tag != catalog.document.sourceLocale && translations[link.tag] == nil {
+                d.error("the fallback chain of '\(locale)' names '\(link.tag)', which has no Locales/\(link.tag).po", at: link.location, id: "settings.fallback")
+            }
+        }
+        for locale in settings.chains.keys.sorted() where locale != "default" && locale != catalog.document.sourceLocale && translations[locale] == nil {
+            d.warning("settings for '\(locale)', which has no Locales/\(locale).po", at: settings.chains[locale]?.first?.location, id: "settings.locale")
+        }
         var used = Set<String>()
         for ref in catalog.textRefs {
             used.insert(ref.key)

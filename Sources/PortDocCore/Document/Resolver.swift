@@ -6,10 +6,21 @@ public enum Resolver {
         return (r.diagnostics.hasErrors ? nil : doc, r.diagnostics.all)
     }
 
-    /// The document title in `locale` as plain text (the source text where it is not translated).
-    public static func title(_ project: Project, locale: String) -> String {
+    /// The document title in `locale`, from its fallback chain where it is not translated.
+    public static func title(_ project: Project, locale: String) -> LocalizedText {
         var run = Run(project: project, locale: locale)
-        return run.text(project.catalog.document.title).plain
+        return run.text(project.catalog.document.title)
+    }
+
+    /// The interface strings (`ui.*`) in `locale`, for pages that are not a document (the language index).
+    public static func interface(_ project: Project, locale: String) -> [String: LocalizedText] {
+        var run = Run(project: project, locale: locale)
+        let location = SourceLocation(path: project.source.path, line: 1, column: 1)
+        var result: [String: LocalizedText] = [:]
+        for key in project.source.keys where key.hasPrefix(SourceText.interfacePrefix) {
+            result[key] = run.text(TextRef(key: key, location: location), values: ["count": "0"])
+        }
+        return result
     }
 
     /// A locale's name in its own language (`ui.language-name`), or its tag when untranslated.
@@ -54,6 +65,9 @@ public enum Resolver {
 
         /// Looked up once: every message of the document needs them.
         let translation: Translation?
+        /// The locales after this one, in the order their text is used for a message this one
+        /// lacks; the source locale (nil translation) ends it.
+        let chain: [(locale: String, translation: Translation?)]
         let source: SourceText
         let sourceLocale: String
 
@@ -63,6 +77,7 @@ public enum Resolver {
             self.source = project.source
             self.sourceLocale = project.catalog.document.sourceLocale
             self.translation = locale == sourceLocale ? nil : project.translations[locale]
+            self.chain = locale == sourceLocale ? [] : project.fallbackChain(for: locale).map { ($0, project.translations[$0]) }
         }
 
         mutating func document() -> LocalizedDocument? {
@@ -91,10 +106,15 @@ public enum Resolver {
 
             var interface: [String: LocalizedText] = [:]
             let uiKeys = project.source.keys.filter { $0.hasPrefix(SourceText.interfacePrefix) }
-            let contentFallbacks = fallbacks.count
-            for key in uiKeys {
-                let location = SourceLocation(path: project.source.path, line: 1, column: 1)
-                interface[key] = text(TextRef(key: key, location: location), values: ["count": String(contentFallbacks)])
+            let location = SourceLocation(path: project.source.path, line: 1, column: 1)
+            let noticeKey = "ui.fallback-notice"
+            for key in uiKeys where key != noticeKey {
+                interface[key] = text(TextRef(key: key, location: location))
+            }
+            // The notice counts every fallback of the document, interface strings and itself included.
+            if uiKeys.contains(noticeKey) {
+                _ = text(TextRef(key: noticeKey, location: location), values: ["count": "0"])
+                interface[noticeKey] = text(TextRef(key: noticeKey, location: location), values: ["count": String(fallbacks.count)])
             }
             var man = catalog.document.man
             if man.date == nil {
@@ -142,20 +162,34 @@ public enum Resolver {
             var location = sourceEntry.textLocation
             if let translation {
                 let found = translation.lookup(ref.key, source: sourceEntry)
-                let status = found.status
-                if status == .translated, let string = found.string {
+                var usable: (string: String, location: SourceLocation?)? = nil
+                if found.status == .translated, let string = found.string {
                     let candidate = Whitespace.normalize(string)
-                    location = found.stringLocation ?? location
                     if let problem = placeholderMismatch(source: sourceEntry.text, translation: candidate) {
-                        diagnostics.error("the translation of '\(ref.key)' \(problem)", at: location, id: "translation.placeholder")
-                        fallback = sourceLocale
-                        recordFallback(Fallback(key: ref.key, status: status))
+                        diagnostics.error("the translation of '\(ref.key)' \(problem)", at: found.stringLocation ?? location, id: "translation.placeholder")
                     } else {
-                        raw = candidate
+                        usable = (candidate, found.stringLocation)
                     }
+                }
+                if let usable {
+                    raw = usable.string
+                    location = usable.location ?? location
                 } else {
-                    fallback = sourceLocale
-                    recordFallback(Fallback(key: ref.key, status: status))
+                    // The first locale of the chain that has a usable text; the source ends the chain.
+                    var used = sourceLocale
+                    for link in chain {
+                        guard let other = link.translation else { break }
+                        let candidate = other.lookup(ref.key, source: sourceEntry)
+                        guard candidate.status == .translated, let string = candidate.string else { continue }
+                        let text = Whitespace.normalize(string)
+                        guard placeholderMismatch(source: sourceEntry.text, translation: text) == nil else { continue }
+                        raw = text
+                        location = candidate.stringLocation ?? location
+                        used = link.locale
+                        break
+                    }
+                    fallback = used
+                    recordFallback(Fallback(key: ref.key, status: found.status, locale: used))
                 }
             }
             let (clean, replaced) = Resolver.sanitize(raw)

@@ -89,6 +89,9 @@ public struct SourceText: Sendable, Equatable {
 public enum Whitespace {
     /// Runs of white space (Unicode White_Space scalars, including newlines from folded YAML) become
     /// one space; ends are trimmed. Works on scalars, so a combining mark after a space is kept.
+    /// A run that holds a line break between two letters of a script written without spaces
+    /// (Chinese, Japanese, Thai) is removed instead, as CSS Text 3 (§4.1.2) transforms segment
+    /// breaks: a translator's line wrap must not put a space into such text.
     public static func normalize(_ s: String) -> String {
         // Fast path: ASCII text with single inner spaces only is already normal.
         var clean = true
@@ -101,13 +104,22 @@ public enum Whitespace {
         if s.isEmpty { return s }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
+        var runHasBreak = false
+        var previous: Unicode.Scalar? = nil
         for scalar in s.unicodeScalars {
             if scalar.properties.isWhitespace {
+                if !pendingSpace { runHasBreak = false }
                 pendingSpace = !out.isEmpty
+                if scalar == "\n" || scalar == "\r" || scalar == "\u{2028}" { runHasBreak = true }
                 continue
             }
-            if pendingSpace { out.append(" "); pendingSpace = false }
+            if pendingSpace {
+                let unspaced = runHasBreak && previous.map { ScriptClass.of($0) == .unspaced } == true && ScriptClass.of(scalar) == .unspaced
+                if !unspaced { out.append(" ") }
+                pendingSpace = false
+            }
             out.append(scalar)
+            previous = scalar
         }
         return String(out)
     }

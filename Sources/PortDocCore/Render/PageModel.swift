@@ -1,8 +1,8 @@
 /// What one output format contributes to the shared page model: how it writes text, footnote
 /// markers and the cells of a port table, each escaped for that format.
 protocol FormatWriter {
+    /// Text with links and host names, as markup of the format (fallbacks marked where it can).
     func inline(_ text: LocalizedText) -> String
-    func plain(_ s: String) -> String
     func marker(_ ref: FootnoteRef) -> String
     func portsCell(_ ports: [PortSpec]) -> String
     func descriptionCell(_ items: [LocalizedItem]) -> String
@@ -10,17 +10,27 @@ protocol FormatWriter {
     func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject
     /// The link from this page to the same document in `locale`, or nil where the format has none.
     func href(toLocale locale: String, documentID: String) -> String?
-    /// Headings: inline text, or a quoted macro argument for roff.
-    func heading(_ text: LocalizedText) -> String
 }
 
 extension FormatWriter {
     func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject { [:] }
     func href(toLocale locale: String, documentID: String) -> String? { nil }
-    func heading(_ text: LocalizedText) -> String { inline(text) }
 
     func paragraph(_ p: Paragraph) -> String {
         inline(p.text) + p.footnotes.map(marker).joined()
+    }
+
+    /// A message as a template value: plain text (escaped by the template engine for whatever
+    /// slot it lands in, with its fallback language) when it has no links or host names, else
+    /// markup, which only markup slots take.
+    func value(_ text: LocalizedText, page: TextDirection) -> TemplateValue {
+        guard text.pieces.allSatisfy({ if case .text = $0 { true } else { false } }) else { return .markup(inline(text)) }
+        return .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
+    }
+
+    /// A paragraph: plain text when it has no footnote markers, links or host names.
+    func value(_ p: Paragraph, page: TextDirection) -> TemplateValue {
+        p.footnotes.isEmpty ? value(p.text, page: page) : .markup(paragraph(p))
     }
 
     /// "1433 (Microsoft SQL)" or "5228-5230".
@@ -37,83 +47,94 @@ enum PageModel {
         func needed(_ name: String) -> Bool { needs?.contains(name) ?? true }
         let wantsProtocol = needed("protocol"), wantsTransport = needed("transport")
         let wantsPorts = needed("ports"), wantsDescription = needed("description")
+        let page = doc.direction
         var ui: TemplateObject = [:]
-        var uiHeading: TemplateObject = [:]
         for (key, text) in doc.interface {
             let path = key.split(separator: ".").dropFirst().map(String.init)
-            insert(writer.inline(text), path: path, into: &ui)
-            insert(writer.heading(text), path: path, into: &uiHeading)
+            insert(writer.value(text, page: page), path: path, into: &ui)
         }
         let fallbackCount = doc.fallbacks.count
+        // Protocol names are left-to-right runs: isolated on a right-to-left page.
+        let codeDirection: TextDirection? = page == .rtl ? .ltr : nil
         let sections: [TemplateValue] = doc.sections.map { section in
             .object([
-                "id": .string(section.id),
-                "heading": .string(writer.heading(section.heading)),
+                "id": .plain(section.id),
+                "heading": writer.value(section.heading, page: page),
                 "tables": .list(section.tables.map { table in
                     var fields: TemplateObject = [
-                        "id": .string(table.id),
+                        "id": .plain(table.id),
                         "rows": .list(table.rows.map { row in
                             var r: TemplateObject = [:]
-                            if wantsProtocol { r["protocol"] = .string(writer.plain(row.proto)) }
-                            if wantsTransport { r["transport"] = .string(row.transport.rawValue) }
-                            if wantsPorts { r["ports"] = .string(writer.portsCell(row.ports)) }
-                            if wantsDescription { r["description"] = .string(writer.descriptionCell(row.description)) }
+                            if wantsProtocol { r["protocol"] = .text(TextValue(row.proto, dir: codeDirection)) }
+                            if wantsTransport { r["transport"] = .plain(row.transport.rawValue) }
+                            if wantsPorts { r["ports"] = .markup(writer.portsCell(row.ports)) }
+                            if wantsDescription { r["description"] = .markup(writer.descriptionCell(row.description)) }
                             r.merge(writer.rowExtras(row, needs: needs))
                             return .object(r)
                         }),
                     ]
-                    fields["caption"] = table.caption.map { .string(writer.paragraph($0)) } ?? .string("")
+                    fields["caption"] = table.caption.map { writer.value($0, page: page) } ?? .plain("")
                     return .object(fields)
                 }),
             ])
         }
+        let title = writer.value(doc.title, page: page)
         return [
-            "locale": .string(doc.locale),
-            "sourceLocale": .string(doc.sourceLocale),
-            "id": .string(doc.id),
-            "title": .string(writer.inline(doc.title)),
-            "titleHeading": .string(writer.heading(doc.title)),
-            "intro": paragraphs(doc.intro, writer),
-            "notices": paragraphs(doc.notices, writer),
+            "locale": .plain(doc.locale),
+            "dir": .plain(page.rawValue),
+            "sourceLocale": .plain(doc.sourceLocale),
+            "id": .plain(doc.id),
+            "title": title,
+            // Older templates' names for the same values (the engine now escapes by slot).
+            "titleHeading": title,
+            "intro": paragraphs(doc.intro, writer, page),
+            "notices": paragraphs(doc.notices, writer, page),
             "sections": .list(sections),
             "footnotes": .list(doc.footnotes.map { note in
                 [
-                    "id": .string(note.id),
-                    "number": .string(String(note.number)),
-                    "text": .string(writer.inline(note.text)),
-                    "backrefs": .list((1...max(note.references, 1)).map { ["occurrence": .string(String($0))] }),
+                    "id": .plain(note.id),
+                    "number": .plain(String(note.number)),
+                    "text": writer.value(note.text, page: page),
+                    "backrefs": .list((1...max(note.references, 1)).map { ["occurrence": .plain(String($0))] }),
                 ]
             }),
             "hasFootnotes": .bool(!doc.footnotes.isEmpty),
-            "closing": paragraphs(doc.closing, writer),
+            "closing": paragraphs(doc.closing, writer, page),
             "ui": .object(ui),
-            "uiHeading": .object(uiHeading),
-            "fallbackCount": .string(String(fallbackCount)),
+            "uiHeading": .object(ui),
+            "fallbackCount": .plain(String(fallbackCount)),
             "hasFallbacks": .bool(fallbackCount > 0),
             "languages": .list(doc.languages.enumerated().map { index, lang in
                 var fields: TemplateObject = [
                     "first": .bool(index == 0),
-                    "tag": .string(lang.tag),
-                    "name": .string(writer.plain(lang.name)),
+                    "tag": .plain(lang.tag),
+                    "name": .plain(lang.name),
+                    "dir": .plain(TextDirection.of(lang.tag).rawValue),
                     "current": .bool(lang.tag == doc.locale),
                 ]
-                fields["href"] = writer.href(toLocale: lang.tag, documentID: doc.id).map { .string($0) }
+                fields["href"] = writer.href(toLocale: lang.tag, documentID: doc.id).map { .plain($0) }
                 return .object(fields)
             }),
         ]
     }
 
+    /// Plain text with the language and direction it needs marking with on a `page`.
+    static func textValue(_ s: String, lang: String?, page: TextDirection) -> TextValue {
+        let direction = lang.map(TextDirection.of)
+        return TextValue(s, lang: lang, dir: direction.flatMap { $0 == page ? nil : $0 })
+    }
+
     /// Paragraphs with `text` and `first`, so that templates can separate them (roff's `.PP`).
-    static func paragraphs(_ items: [Paragraph], _ writer: some FormatWriter) -> TemplateValue {
-        .list(items.enumerated().map { ["text": .string(writer.paragraph($0.element)), "first": .bool($0.offset == 0)] })
+    static func paragraphs(_ items: [Paragraph], _ writer: some FormatWriter, _ page: TextDirection) -> TemplateValue {
+        .list(items.enumerated().map { ["text": writer.value($0.element, page: page), "first": .bool($0.offset == 0)] })
     }
 
     /// `ui.column.protocol` becomes `ui` → `column` → `protocol`, so templates write `{{ui.column.protocol}}`.
-    static func insert(_ value: String, path: [String], into object: inout TemplateObject) {
+    static func insert(_ value: TemplateValue, path: [String], into object: inout TemplateObject) {
         guard let first = path.first else { return }
         if path.count == 1 {
             if case .object = object[first] { return }
-            object[first] = .string(value)
+            object[first] = value
             return
         }
         var inner: TemplateObject = [:]

@@ -117,6 +117,7 @@ public enum SyntheticProject {
             ("ui.fallback-notice", "Noch nicht übersetzte Texte: {count}.", "Texts not yet translated: {count}."),
             ("ui.man.name", "BEZEICHNUNG", "NAME"), ("ui.man.description", "BESCHREIBUNG", "DESCRIPTION"),
             ("ui.man.notes", "ANMERKUNGEN", "NOTES"), ("ui.man.see-also", "SIEHE AUCH", "SEE ALSO"),
+            ("ui.source-language", "Ausgangssprache", "source language"),
         ]
         messages += interface.map { (key: $0.0, de: $0.1, en: $0.2) }
 

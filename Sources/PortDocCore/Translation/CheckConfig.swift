@@ -1,17 +1,65 @@
 import Yams
 
-/// Terms that stay unchanged in every language (`Locales/glossary.yaml`, key `do-not-translate`).
+/// The project's termbase (`Locales/glossary.yaml`): product, service and protocol names. A term
+/// is do-not-translate unless it has an approved rendering for a locale
+/// (`ESET Management Agent` → ja `ESET Managementエージェント`); `portdoc check` requires the
+/// locale's rendering wherever the source has the term.
+///
+/// ```yaml
+/// terms:
+///   - ESET PROTECT                     # do-not-translate in every language
+///   - term: ESET Management Agent
+///     note: the agent on every managed computer   # optional, for translators
+///     translations:
+///       ja: ESET Managementエージェント
+/// ```
+/// The older form, `do-not-translate:` with a list of names, is read as well.
 public struct Glossary: Sendable, Equatable {
     public static let fileName = "glossary.yaml"
-    public var path: String?
-    public var terms: [String]
 
-    public init(path: String? = nil, terms: [String]) {
-        self.path = path
-        self.terms = terms
+    public struct Term: Sendable, Equatable {
+        public var term: String
+        public var note: String?
+        /// Approved renderings by locale tag; a locale without one keeps the term unchanged.
+        public var translations: [String: String]
+        public var location: SourceLocation?
+
+        public init(term: String, note: String? = nil, translations: [String: String] = [:], location: SourceLocation? = nil) {
+            self.term = term
+            self.note = note
+            self.translations = translations
+            self.location = location
+        }
     }
 
-    public static let empty = Glossary(terms: [])
+    public var path: String?
+    public var entries: [Term]
+    /// The source-language terms.
+    public var terms: [String] { entries.map(\.term) }
+
+    public init(path: String? = nil, entries: [Term]) {
+        self.path = path
+        self.entries = entries
+    }
+
+    /// A do-not-translate list.
+    public init(path: String? = nil, terms: [String]) {
+        self.init(path: path, entries: terms.map { Term(term: $0) })
+    }
+
+    public static let empty = Glossary(entries: [])
+
+    /// The approved rendering of `term` in `locale`: the locale's own, else its BCP 47 parent's
+    /// (`pt-BR` → `pt`), else the term unchanged.
+    public func rendering(of term: String, in locale: String) -> String {
+        guard let entry = entries.first(where: { $0.term == term }) else { return term }
+        var parts = locale.split(separator: "-").map(String.init)
+        while !parts.isEmpty {
+            if let r = entry.translations[parts.joined(separator: "-")] { return r }
+            parts.removeLast()
+        }
+        return term
+    }
 
     /// Terms that occur in `text` as whole words (not inside a longer word). Longer terms are matched
     /// first and consume their text, so "ESET PROTECT On-Prem" does not also count as "ESET PROTECT".
@@ -25,17 +73,18 @@ public struct Glossary: Sendable, Equatable {
         return found.sorted()
     }
 
-    /// True when `term` occurs in `text` with no letter or digit directly before or after it.
+    /// True when `term` occurs in `text` as a whole word: the letters or digits on either side do
+    /// not continue it. A letter of another script, or of a script written without spaces
+    /// (Japanese, Chinese, Thai), ends a word: "ESET PROTECT On-Premが" contains "ESET PROTECT On-Prem".
     public static func occurs(_ term: String, in text: String) -> Bool {
         guard !term.isEmpty else { return false }
         let t = Array(text.unicodeScalars), w = Array(term.unicodeScalars)
         guard w.count <= t.count else { return false }
-        func isWordScalar(_ s: Unicode.Scalar) -> Bool { s.properties.isAlphabetic || s.properties.numericType != nil }
         var i = 0
         while i + w.count <= t.count {
             if t[i] == w[0], Array(t[i..<(i + w.count)]) == w {
-                let beforeOK = i == 0 || !isWordScalar(t[i - 1]) || !isWordScalar(w[0])
-                let afterOK = i + w.count == t.count || !isWordScalar(t[i + w.count]) || !isWordScalar(w[w.count - 1])
+                let beforeOK = i == 0 || !ScriptClass.joinsWord(t[i - 1], w[0])
+                let afterOK = i + w.count == t.count || !ScriptClass.joinsWord(w[w.count - 1], t[i + w.count])
                 if beforeOK && afterOK { return true }
             }
             i += 1
@@ -54,22 +103,53 @@ public struct Glossary: Sendable, Equatable {
         var diagnostics = Diagnostics()
         guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
         var w = YAMLWalker(path: path, text: text)
-        var terms: [String] = []
-        if let fields = w.mapping(root, what: "the glossary", allowed: ["do-not-translate"]),
-           let list = w.require(fields, "do-not-translate", in: root, what: "the glossary"),
-           let items = w.sequence(list, what: "'do-not-translate'") {
-            for item in items {
-                guard let term = w.string(item, what: "a glossary term") else { continue }
-                let normalized = Whitespace.normalize(term)
-                if terms.contains(normalized) {
-                    w.error("'\(normalized)' is listed twice", at: item, id: "glossary.duplicate")
-                } else {
-                    terms.append(normalized)
+        var entries: [Term] = []
+        func add(_ term: Term, at node: Node) {
+            if entries.contains(where: { $0.term == term.term }) {
+                w.error("'\(term.term)' is listed twice", at: node, id: "glossary.duplicate")
+            } else {
+                entries.append(term)
+            }
+        }
+        if let fields = w.mapping(root, what: "the glossary", allowed: ["terms", "do-not-translate"]) {
+            if fields.isEmpty { w.error("the glossary needs a 'terms' list", at: root, id: "catalog.missing-key") }
+            if let list = fields["do-not-translate"]?.value, let items = w.sequence(list, what: "'do-not-translate'") {
+                for item in items {
+                    guard let term = w.string(item, what: "a glossary term") else { continue }
+                    add(Term(term: Whitespace.normalize(term), location: w.location(of: item)), at: item)
+                }
+            }
+            if let list = fields["terms"]?.value, let items = w.sequence(list, what: "'terms'") {
+                for item in items {
+                    if case .scalar = item {
+                        guard let term = w.string(item, what: "a glossary term") else { continue }
+                        add(Term(term: Whitespace.normalize(term), location: w.location(of: item)), at: item)
+                        continue
+                    }
+                    guard let f = w.mapping(item, what: "a glossary term", allowed: ["term", "note", "translations"]),
+                          let termNode = w.require(f, "term", in: item, what: "a glossary term"),
+                          let term = w.string(termNode, what: "'term'") else { continue }
+                    var entry = Term(term: Whitespace.normalize(term), location: w.location(of: termNode))
+                    if let n = f["note"]?.value { entry.note = w.string(n, what: "'note'").map(Whitespace.normalize) }
+                    if let t = f["translations"]?.value, case .mapping(let mapping) = t {
+                        for (key, value) in mapping {
+                            guard let tag = w.string(key, what: "a locale tag") else { continue }
+                            if let problem = LocaleTag.problem(with: tag) {
+                                w.error("key \(problem)", at: key, id: "glossary.locale")
+                                continue
+                            }
+                            guard let rendering = w.string(value, what: "the rendering of '\(entry.term)' in '\(tag)'") else { continue }
+                            entry.translations[tag] = Whitespace.normalize(rendering)
+                        }
+                    } else if let t = f["translations"]?.value {
+                        w.error("'translations' must map locale tags to renderings, found \(YAMLWalker.kindName(t))", at: t, id: "catalog.type")
+                    }
+                    add(entry, at: termNode)
                 }
             }
         }
         diagnostics.append(contentsOf: w.diagnostics.all)
-        return (diagnostics.hasErrors ? nil : Glossary(path: path, terms: terms), diagnostics.all)
+        return (diagnostics.hasErrors ? nil : Glossary(path: path, entries: entries), diagnostics.all)
     }
 }
 
@@ -87,10 +167,8 @@ public struct Threshold: Sendable, Equatable, Codable {
     }
 }
 
-/// Per-locale thresholds (`Locales/thresholds.yaml`): a `default` entry and entries by locale tag,
-/// each with any of `min-completeness`, `max-fuzzy`, `max-errors`.
+/// Per-locale thresholds: a `default` entry and entries by locale tag.
 public struct Thresholds: Sendable, Equatable {
-    public static let fileName = "thresholds.yaml"
     public var byLocale: [String: Threshold] = [:]
     public var fallback = Threshold()
 
@@ -100,41 +178,88 @@ public struct Thresholds: Sendable, Equatable {
     }
 
     public func threshold(for locale: String) -> Threshold { byLocale[locale] ?? fallback }
+}
 
-    public static func parse(_ text: String, path: String) -> (Thresholds?, [Diagnostic]) {
+/// The project's locale settings, `Locales/locales.yaml`: under `default:` or a locale tag, the
+/// thresholds of `portdoc check` (`min-completeness`, `max-fuzzy`, `max-errors`) and the
+/// fallback chain (`fallback: [en]`: the locales whose text is shown, in this order, where the
+/// locale has no usable translation; the source locale always ends the chain). A locale without
+/// `fallback` follows its BCP 47 parents (`pt-BR` → `pt`), then the source.
+/// The older `Locales/thresholds.yaml` (thresholds only) is still read, with a deprecation warning.
+public struct LocaleSettings: Sendable, Equatable {
+    public static let fileName = "locales.yaml"
+    public static let legacyThresholdsFileName = "thresholds.yaml"
+
+    public var thresholds = Thresholds()
+    /// Explicit fallback chains by locale tag ("default" for every locale that sets none), with
+    /// the position of each entry for diagnostics.
+    public var chains: [String: [(tag: String, location: SourceLocation)]] = [:]
+
+    public init() {}
+
+    public static func == (a: LocaleSettings, b: LocaleSettings) -> Bool {
+        a.thresholds == b.thresholds && a.chains.mapValues { $0.map(\.tag) } == b.chains.mapValues { $0.map(\.tag) }
+    }
+
+    /// The explicit chain of `locale`, or the default chain, or nil.
+    public func explicitChain(for locale: String) -> [String]? {
+        (chains[locale] ?? chains["default"])?.map(\.tag)
+    }
+
+    /// Parses the settings; `allowFallback` is false for the legacy thresholds file.
+    public static func parse(_ text: String, path: String, allowFallback: Bool = true) -> (LocaleSettings?, [Diagnostic]) {
         var diagnostics = Diagnostics()
         guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
         var w = YAMLWalker(path: path, text: text)
-        var result = Thresholds()
+        var result = LocaleSettings()
         guard w.visit(root), case .mapping(let mapping) = root else {
-            w.error("the thresholds file must be a mapping from 'default' or locale tags to thresholds", at: root, id: "thresholds.type")
+            w.error("\(path) must be a mapping from 'default' or locale tags to settings", at: root, id: "settings.type")
             return (nil, diagnostics.all + w.diagnostics.all)
         }
         var parsed: [(String, Node)] = []
         for (keyNode, value) in mapping {
             guard case .scalar(let scalar) = keyNode else {
-                w.error("keys must be 'default' or locale tags", at: keyNode, id: "thresholds.type")
+                w.error("keys must be 'default' or locale tags", at: keyNode, id: "settings.type")
                 continue
             }
             let name = scalar.string
             if name != "default", let problem = LocaleTag.problem(with: name) {
-                w.error("key \(problem)", at: keyNode, id: "thresholds.locale")
+                w.error("key \(problem)", at: keyNode, id: "settings.locale")
                 continue
             }
             parsed.append((name, value))
         }
+        var allowed = ["min-completeness", "max-fuzzy", "max-errors"]
+        if allowFallback { allowed.append("fallback") }
         // The default first, so that locale entries inherit what they do not set.
         for (name, value) in parsed.sorted(by: { ($0.0 == "default" ? 0 : 1) < ($1.0 == "default" ? 0 : 1) }) {
-            let base = name == "default" ? Threshold() : result.fallback
-            guard let threshold = threshold(value, base: base, walker: &w, what: "'\(name)'") else { continue }
-            if name == "default" { result.fallback = threshold } else { result.byLocale[name] = threshold }
+            guard let fields = w.mapping(value, what: "'\(name)'", allowed: allowed) else { continue }
+            let base = name == "default" ? Threshold() : result.thresholds.fallback
+            if let threshold = threshold(fields, base: base, walker: &w) {
+                if name == "default" { result.thresholds.fallback = threshold } else { result.thresholds.byLocale[name] = threshold }
+            }
+            if let node = fields["fallback"]?.value, let items = w.sequence(node, what: "'fallback' of '\(name)'") {
+                var chain: [(tag: String, location: SourceLocation)] = []
+                for item in items {
+                    guard let tag = w.string(item, what: "a fallback locale") else { continue }
+                    if let problem = LocaleTag.problem(with: tag) {
+                        w.error("fallback locale \(problem)", at: item, id: "settings.locale")
+                    } else if tag == name {
+                        w.error("'\(name)' cannot fall back to itself", at: item, id: "settings.fallback")
+                    } else if chain.contains(where: { $0.tag == tag }) {
+                        w.error("'\(tag)' is listed twice in the fallback chain of '\(name)'", at: item, id: "settings.fallback")
+                    } else {
+                        chain.append((tag, w.location(of: item)))
+                    }
+                }
+                result.chains[name] = chain
+            }
         }
         diagnostics.append(contentsOf: w.diagnostics.all)
         return (diagnostics.hasErrors ? nil : result, diagnostics.all)
     }
 
-    static func threshold(_ node: Node, base: Threshold, walker w: inout YAMLWalker, what: String) -> Threshold? {
-        guard let fields = w.mapping(node, what: what, allowed: ["min-completeness", "max-fuzzy", "max-errors"]) else { return nil }
+    static func threshold(_ fields: [String: (key: Node, value: Node)], base: Threshold, walker w: inout YAMLWalker) -> Threshold? {
         var t = base
         var ok = true
         if let n = fields["min-completeness"]?.value {

@@ -1,12 +1,35 @@
 /// The text form of a `portdoc check` report: one `path:line:col: severity: message [check-id]`
-/// line per finding, then a summary table per locale and a breakdown per section.
+/// line per finding that needs reading (errors always), untranslated and fuzzy entries as counts
+/// per section with their first keys (every one with `list`), then a summary table per locale and a
+/// breakdown per section.
 public enum CheckReportText {
-    public static func render(_ report: TranslationCheck.Report) -> String {
+    /// How many keys of each kind a section shows without `--list`.
+    static let firstKeys = 3
+
+    public static func render(_ report: TranslationCheck.Report, list: Bool = false) -> String {
         var out = ""
+        var printed = false
         for locale in report.locales {
-            for finding in locale.findings { out += finding.diagnostic.description + "\n" }
+            for finding in locale.findings where list || !TranslationCheck.statusFindings.contains(finding.check) {
+                out += finding.diagnostic.description + "\n"
+                printed = true
+            }
         }
-        if report.locales.contains(where: { !$0.findings.isEmpty }) { out += "\n" }
+        if printed { out += "\n" }
+        if !list {
+            for l in report.locales where l.counts.untranslated + l.counts.fuzzy > 0 {
+                out += "\(l.locale): \(l.counts.untranslated) untranslated, \(l.counts.fuzzy) fuzzy or stale in \(l.file) (--list prints each with its position):\n"
+                var rows: [[String]] = []
+                for section in l.sections {
+                    for (kind, keys) in [("untranslated", section.untranslatedKeys), ("fuzzy", section.fuzzyKeys)] where !keys.isEmpty {
+                        let shown = keys.prefix(firstKeys).joined(separator: ", ")
+                        let more = keys.count > firstKeys ? ", and \(keys.count - firstKeys) more" : ""
+                        rows.append([section.section, "\(keys.count) \(kind)", shown + more])
+                    }
+                }
+                out += table(rows, indent: "  ") + "\n"
+            }
+        }
         var rows = [["locale", "file", "translated", "fuzzy", "untranslated", "obsolete", "complete", "errors", "warnings", "result"]]
         for l in report.locales {
             rows.append([l.locale, l.file, "\(l.counts.translated)/\(l.counts.total)", "\(l.counts.fuzzy)", "\(l.counts.untranslated)",

@@ -9,10 +9,13 @@ public enum ConsistencyChecks {
         public var glossary: Glossary
         /// Every port number the catalog names, to word findings about numbers.
         public var ports: Set<Int>
+        /// The locale checked, for the glossary's approved renderings.
+        public var locale: String
 
-        public init(glossary: Glossary, ports: Set<Int>) {
+        public init(glossary: Glossary, ports: Set<Int>, locale: String = "") {
             self.glossary = glossary
             self.ports = ports
+            self.locale = locale
         }
     }
 
@@ -89,9 +92,15 @@ public enum ConsistencyChecks {
             d.error("the translation of '\(key)' is identical to the source; translate it, or add '#, \(identicalFlag)' if that is intended", at: location, id: "check.identical")
         }
 
-        // Do-not-translate terms.
-        for term in context.glossary.terms(in: source) where !Glossary.occurs(term, in: translation) {
-            d.error("the translation of '\(key)' does not contain '\(term)' unchanged; it is in the do-not-translate glossary", at: location, id: "check.glossary")
+        // Terms: the locale's approved rendering, or the term unchanged.
+        for term in context.glossary.terms(in: source) {
+            let required = context.glossary.rendering(of: term, in: context.locale)
+            guard !Glossary.occurs(required, in: translation) else { continue }
+            if required == term {
+                d.error("the translation of '\(key)' does not contain '\(term)' unchanged; it is in the do-not-translate glossary", at: location, id: "check.glossary")
+            } else {
+                d.error("the translation of '\(key)' does not contain '\(required)', the approved '\(context.locale)' rendering of '\(term)' in the glossary", at: location, id: "check.glossary")
+            }
         }
         return d.all
     }

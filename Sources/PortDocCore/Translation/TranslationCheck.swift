@@ -29,7 +29,13 @@ public enum TranslationCheck {
     public struct SectionCounts: Sendable, Equatable, Codable {
         public var section: String
         public var counts: Counts
+        /// The keys not translated (empty or missing), and fuzzy or stale, in source order.
+        public var untranslatedKeys: [String] = []
+        public var fuzzyKeys: [String] = []
     }
+
+    /// The finding ids that report a message's status rather than a problem in its text.
+    public static let statusFindings: Set<String> = ["check.untranslated", "check.missing", "check.fuzzy", "check.stale"]
 
     public struct Finding: Sendable, Equatable, Codable {
         public var path: String?
@@ -115,7 +121,9 @@ public enum TranslationCheck {
             guard let translation = project.translations[locale] else { continue }
             var threshold = thresholds.threshold(for: locale)
             if let minCompletenessOverride { threshold.minCompleteness = minCompletenessOverride }
-            reports.append(check(translation, project: project, sections: sectionKeys, context: context, threshold: threshold))
+            var localeContext = context
+            localeContext.locale = locale
+            reports.append(check(translation, project: project, sections: sectionKeys, context: localeContext, threshold: threshold))
         }
         return Report(sourceLocale: project.catalog.document.sourceLocale, locales: reports, passed: reports.allSatisfy(\.passed))
     }
@@ -157,9 +165,17 @@ public enum TranslationCheck {
         }
         let obsolete = translation.file.entries.filter(\.isObsolete).count + unknown.count
         let sectionCounts = sections.map { section -> SectionCounts in
-            var c = Counts()
-            for key in section.keys { if let s = statusByKey[key] { c.add(s) } }
-            return SectionCounts(section: section.section, counts: c)
+            var c = SectionCounts(section: section.section, counts: Counts())
+            for key in section.keys {
+                guard let s = statusByKey[key] else { continue }
+                c.counts.add(s)
+                switch s {
+                case .untranslated, .missing: c.untranslatedKeys.append(key)
+                case .fuzzy, .stale: c.fuzzyKeys.append(key)
+                case .translated: break
+                }
+            }
+            return c
         }
         findings = findings.enumerated().sorted { a, b in
             let l = (a.element.path ?? "", a.element.line ?? 0, a.element.column ?? 0)

@@ -2,7 +2,8 @@
 /// placeholders stand for, which glossary terms and numbers it must keep. `locales update` and
 /// `locales add` write them; translators see them in Poedit or Weblate.
 public enum TranslatorNotes {
-    public static func notes(for project: Project) -> [String: [String]] {
+    /// `locale` adds the glossary's approved renderings for that locale to the notes.
+    public static func notes(for project: Project, locale: String? = nil) -> [String: [String]] {
         var placeholderKinds: [String: [String: String]] = [:]
         for ref in project.catalog.textRefs {
             for (name, value) in ref.args {
@@ -27,7 +28,14 @@ public enum TranslatorNotes {
                 lines.append("{\(name)} is \(kind); keep it as it is.")
             }
             let terms = project.glossary.terms(in: entry.text)
-            if !terms.isEmpty { lines.append("Do not translate: " + terms.joined(separator: ", ") + ".") }
+            let approved = terms.compactMap { term -> String? in
+                guard let locale else { return nil }
+                let rendering = project.glossary.rendering(of: term, in: locale)
+                return rendering == term ? nil : "\(term) → \(rendering)"
+            }
+            let keep = terms.filter { term in locale.map { project.glossary.rendering(of: term, in: $0) == term } ?? true }
+            if !keep.isEmpty { lines.append("Do not translate: " + keep.joined(separator: ", ") + ".") }
+            if !approved.isEmpty { lines.append("Approved terms: " + approved.joined(separator: "; ") + ".") }
             let addresses = ConsistencyChecks.addresses(in: ConsistencyChecks.literalText(entry.text)).sorted()
             if !addresses.isEmpty { lines.append("Keep unchanged: " + addresses.joined(separator: ", ") + ".") }
             let numbers = ConsistencyChecks.numbers(in: ConsistencyChecks.literalText(entry.text)).keys.sorted { ($0.count, $0) < ($1.count, $1) }

@@ -4,12 +4,8 @@ public enum ManRenderer {
     public static let format = "man"
 
     struct Writer: FormatWriter {
-        func plain(_ s: String) -> String { RoffEscaper.tableCell(s) }
-
         /// Text is written as one roff text line, safe at the start of a line and inside tbl blocks.
         func inline(_ text: LocalizedText) -> String { RoffEscaper.tableCell(text.plain) }
-
-        func heading(_ text: LocalizedText) -> String { RoffEscaper.argument(text.plain) }
 
         func marker(_ ref: FootnoteRef) -> String { " [\(ref.number)]" }
 
@@ -32,9 +28,9 @@ public enum ManRenderer {
             let count = max(row.ports.count, row.description.count)
             let lines: [TemplateValue] = (0..<count).map { i in
                 [
-                    "protocol": .string(i == 0 ? RoffEscaper.tableCell(row.proto) : ""),
-                    "port": .string(i < row.ports.count ? RoffEscaper.tableCell(Self.portText(row.ports[i])) : ""),
-                    "description": .string(i < row.description.count ? item(row.description[i]) : ""),
+                    "protocol": .plain(i == 0 ? row.proto : ""),
+                    "port": .plain(i < row.ports.count ? Self.portText(row.ports[i]) : ""),
+                    "description": .markup(i < row.description.count ? item(row.description[i]) : ""),
                 ]
             }
             return ["lines": .list(lines)]
@@ -50,11 +46,11 @@ public enum ManRenderer {
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
         var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))
         model["man"] = [
-            "name": .string(RoffEscaper.tableCell(doc.man.name)),
-            "title": .string(RoffEscaper.argument(doc.man.name.uppercased())),
-            "section": .string(doc.man.section),
-            "date": .string(RoffEscaper.argument(doc.man.date ?? "")),
-            "source": .string(RoffEscaper.argument(doc.man.source)),
+            "name": .plain(doc.man.name),
+            "title": .plain(doc.man.name.uppercased()),
+            "section": .plain(doc.man.section),
+            "date": .plain(doc.man.date ?? ""),
+            "source": .plain(doc.man.source),
         ]
         return templates.render(format: format, name: "page", context: .object(model))
     }

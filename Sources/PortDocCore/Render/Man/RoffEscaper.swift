@@ -38,6 +38,13 @@ public enum RoffEscaper {
         "\"" + characters(s, special: UInt8(ascii: "\""), extra: { $0 == "\"" ? "\\(dq" : nil }) + "\""
     }
 
+    /// Part of an unquoted macro argument (`.IP [{{number}}] 5`): a space or `"` would end or
+    /// break the argument, so they become `\ ` and `\(dq`.
+    public static func embeddedArgument(_ s: String) -> String {
+        characters(s, special: UInt8(ascii: "\""), extra: { $0 == "\"" ? "\\(dq" : nil })
+            .split(separator: " ", omittingEmptySubsequences: false).joined(separator: "\\ ")
+    }
+
     /// A tbl cell or a line of a `T{ … T}` text block with `tab(@)`: `@` would split the cell and a
     /// leading `T}` would end the block.
     public static func tableCell(_ s: String) -> String {

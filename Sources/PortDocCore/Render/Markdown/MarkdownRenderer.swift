@@ -3,8 +3,6 @@ public enum MarkdownRenderer {
     public static let format = "markdown"
 
     struct Writer: FormatWriter {
-        func plain(_ s: String) -> String { MarkdownEscaper.text(s) }
-
         func inline(_ text: LocalizedText) -> String {
             text.pieces.map { piece in
                 switch piece {

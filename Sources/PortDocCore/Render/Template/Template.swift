@@ -11,9 +11,9 @@ public struct Template: Sendable {
         func walk(_ nodes: [TemplateNode]) {
             for node in nodes {
                 switch node {
-                case .variable(_, let path, _): names.formUnion(path)
+                case .variable(_, let path, _, _): names.formUnion(path)
                 case .section(_, let path, _, let body, _): names.formUnion(path); walk(body)
-                case .text, .partial: break
+                case .text, .partial, .startTagEnd: break
                 }
             }
         }
@@ -23,28 +23,38 @@ public struct Template: Sendable {
     public let path: String
     let nodes: [TemplateNode]
 
-    public static func parse(_ text: String, path: String) -> Result<Template, Diagnostic> {
-        TemplateParser(text: text, path: path).parse().map { Template(path: path, nodes: $0) }
+    /// The output format's rules: where each variable lands and how text is escaped there.
+    let syntax: any TemplateSyntax
+
+    /// Parses `text`; `syntax` gives every variable its slot (see `TemplateSlot`), so that a value
+    /// that holds markup cannot land where the format allows none.
+    public static func parse(_ text: String, path: String, syntax: any TemplateSyntax = PlainSyntax()) -> Result<Template, Diagnostic> {
+        TemplateParser(text: text, path: path).parse()
+            .flatMap { syntax.annotate($0, path: path) }
+            .map { Template(path: path, nodes: $0, syntax: syntax) }
     }
 
     /// Renders with `context`; `partials` maps partial names to parsed templates.
     public func render(_ context: TemplateValue, partials: [String: Template] = [:]) -> Result<String, Diagnostic> {
-        var out = ""
+        var buffer = RenderBuffer()
         var stack = [context]
         do {
-            try TemplateRenderer.render(nodes, path: path, stack: &stack, partials: partials, depth: 0, into: &out)
+            try TemplateRenderer(syntax: syntax, partials: partials).render(nodes, stack: &stack, depth: 0, into: &buffer)
         } catch {
             return .failure(error.diagnostic)
         }
-        return .success(out)
+        return .success(buffer.out)
     }
 }
 
-indirect enum TemplateNode: Sendable {
+public indirect enum TemplateNode: Sendable {
     case text(String)
-    case variable(name: String, path: [String], location: SourceLocation)
+    case variable(name: String, path: [String], location: SourceLocation, slot: TemplateSlot)
     case section(name: String, path: [String], inverted: Bool, body: [TemplateNode], location: SourceLocation)
     case partial(name: String, location: SourceLocation)
+    /// XHTML: the end of a start tag that may receive the language of a fallback placed in one of
+    /// its attributes or in its text-only content; `hasLang` when the template sets `lang` itself.
+    case startTagEnd(hasLang: Bool)
 }
 
 private struct TemplateParser {
@@ -156,7 +166,7 @@ private struct TemplateParser {
             case .tag(let tag):
                 switch tag.kind {
                 case nil:
-                    stack[stack.count - 1].nodes.append(.variable(name: tag.name, path: TemplateRenderer.path(tag.name), location: tag.location))
+                    stack[stack.count - 1].nodes.append(.variable(name: tag.name, path: TemplateRenderer.path(tag.name), location: tag.location, slot: .markup))
                 case "!":
                     break
                 case ">":
@@ -190,9 +200,11 @@ private struct TemplateParser {
     }
 }
 
-enum TemplateRenderer {
+struct TemplateRenderer {
     struct Failure: Error { var diagnostic: Diagnostic }
     static let maxPartialDepth = 32
+    let syntax: any TemplateSyntax
+    let partials: [String: Template]
 
     /// `a.b.c` → ["a", "b", "c"]; `.` → [] (the current context). Split once, when parsing.
     static func path(_ name: String) -> [String] {
@@ -213,39 +225,46 @@ enum TemplateRenderer {
         return nil
     }
 
-    static func render(_ nodes: [TemplateNode], path: String, stack: inout [TemplateValue], partials: [String: Template], depth: Int, into out: inout String) throws(Failure) {
+    func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], depth: Int, into out: inout RenderBuffer) throws(Failure) {
         for node in nodes {
             switch node {
             case .text(let s):
-                out += s
-            case let .variable(name, keys, location):
-                guard let value = lookup(keys, in: stack) else {
+                out.out += s
+            case let .variable(name, keys, location, slot):
+                guard let value = Self.lookup(keys, in: stack) else {
                     throw Failure(diagnostic: .error("unknown variable '\(name)'", at: location, id: "template.unknown-variable"))
                 }
                 switch value {
-                case .string(let s): out += s
-                case .bool(let b): out += b ? "true" : "false"
+                case .text(let text): syntax.write(text, in: slot, to: &out)
+                case .markup(let s):
+                    guard slot == .markup else {
+                        throw Failure(diagnostic: .error("'\(name)' holds markup (links, footnote markers, line breaks) and cannot go into \(slot.description); use a plain-text value there", at: location, id: "template.slot"))
+                    }
+                    out.out += s
+                case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: slot, to: &out)
                 case .list, .object:
                     throw Failure(diagnostic: .error("'\(name)' is a \(value.kindName), not text; use it as a section '{{#\(name)}}…{{/\(name)}}'", at: location, id: "template.type"))
                 }
+            case .startTagEnd(let hasLang):
+                syntax.endStartTag(hasLang: hasLang, to: &out)
             case let .section(name, keys, inverted, body, location):
-                guard let value = lookup(keys, in: stack) else {
+                guard let value = Self.lookup(keys, in: stack) else {
                     throw Failure(diagnostic: .error("unknown section '\(name)'", at: location, id: "template.unknown-variable"))
                 }
                 if inverted {
-                    if !value.isTruthy { try render(body, path: path, stack: &stack, partials: partials, depth: depth, into: &out) }
+                    if !value.isTruthy { try render(body, stack: &stack, depth: depth, into: &out) }
                     continue
                 }
                 guard value.isTruthy else { continue }
                 if case .list(let items) = value {
                     for item in items {
                         stack.append(item)
-                        try render(body, path: path, stack: &stack, partials: partials, depth: depth, into: &out)
+                        try render(body, stack: &stack, depth: depth, into: &out)
                         stack.removeLast()
                     }
                 } else {
                     stack.append(value)
-                    try render(body, path: path, stack: &stack, partials: partials, depth: depth, into: &out)
+                    try render(body, stack: &stack, depth: depth, into: &out)
                     stack.removeLast()
                 }
             case let .partial(name, location):
@@ -253,10 +272,10 @@ enum TemplateRenderer {
                     let known = partials.keys.sorted().joined(separator: ", ")
                     throw Failure(diagnostic: .error("unknown partial '\(name)'\(known.isEmpty ? "" : "; known: \(known)")", at: location, id: "template.unknown-partial"))
                 }
-                guard depth < maxPartialDepth else {
-                    throw Failure(diagnostic: .error("partials nest more than \(maxPartialDepth) deep (a partial that includes itself?)", at: location, id: "template.recursion"))
+                guard depth < Self.maxPartialDepth else {
+                    throw Failure(diagnostic: .error("partials nest more than \(Self.maxPartialDepth) deep (a partial that includes itself?)", at: location, id: "template.recursion"))
                 }
-                try render(partial.nodes, path: partial.path, stack: &stack, partials: partials, depth: depth + 1, into: &out)
+                try render(partial.nodes, stack: &stack, depth: depth + 1, into: &out)
             }
         }
     }
@@ -265,7 +284,8 @@ enum TemplateRenderer {
 extension TemplateValue {
     var kindName: String {
         switch self {
-        case .string: "string"
+        case .markup: "markup fragment"
+        case .text: "text"
         case .bool: "boolean"
         case .list: "list"
         case .object: "object"

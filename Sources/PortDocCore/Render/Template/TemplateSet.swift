@@ -29,7 +29,7 @@ public struct TemplateSet: Sendable {
             guard parts.count == 2 else { continue }
             let (format, name) = (parts[0], parts[1])
             if name.hasSuffix(".mustache") {
-                switch Template.parse(file.text, path: file.path) {
+                switch Template.parse(file.text, path: file.path, syntax: syntax(for: format)) {
                 case .success(let t): set.templates[format, default: [:]][String(name.dropLast(".mustache".count))] = t
                 case .failure(let d): diagnostics.append(d)
                 }
@@ -38,6 +38,16 @@ public struct TemplateSet: Sendable {
             }
         }
         return (set, diagnostics)
+    }
+
+    /// The slot rules of a format folder's templates; folders of no known format insert text as it is.
+    public static func syntax(for format: String) -> any TemplateSyntax {
+        switch format {
+        case XHTMLRenderer.format: XHTMLSyntax()
+        case ManRenderer.format: RoffSyntax()
+        case MarkdownRenderer.format: MarkdownSyntax()
+        default: PlainSyntax()
+        }
     }
 
     /// Renders `name` of `format`, with the format's other templates available as partials.

@@ -1,7 +1,10 @@
-/// Data handed to a template. Strings are already escaped for the template's output format:
-/// the template engine inserts them as they are.
+/// Data handed to a template. Each value has a type that says where it may go: `.markup` is a
+/// fragment already written in the template's format and may go only where that format allows
+/// markup; `.text` is plain text that the template engine escapes for the slot it lands in (element
+/// text, attribute value, `<title>`, roff macro argument, tbl cell, Markdown line).
 public indirect enum TemplateValue: Sendable, Equatable {
-    case string(String)
+    case markup(String)
+    case text(TextValue)
     case bool(Bool)
     case list([TemplateValue])
     case object(TemplateObject)
@@ -11,10 +14,34 @@ public indirect enum TemplateValue: Sendable, Equatable {
         switch self {
         case .bool(let b): b
         case .list(let l): !l.isEmpty
-        case .string(let s): !s.isEmpty
+        case .markup(let s): !s.isEmpty
+        case .text(let t): !t.string.isEmpty
         case .object: true
         }
     }
+
+    /// Plain text in the page's language.
+    public static func plain(_ s: String) -> TemplateValue { .text(TextValue(s)) }
+}
+
+/// Plain text for a template slot, with the language and direction it must be marked with where
+/// they differ from the page's (a fallback from another locale; a left-to-right run such as a port
+/// number on a right-to-left page).
+public struct TextValue: Sendable, Equatable {
+    public var string: String
+    /// The language of the text when it is not the page's (a fallback), else nil.
+    public var lang: String?
+    /// The direction to isolate the text in when it differs from the page's, else nil.
+    public var dir: TextDirection?
+
+    public init(_ string: String, lang: String? = nil, dir: TextDirection? = nil) {
+        self.string = string
+        self.lang = lang
+        self.dir = dir
+    }
+
+    /// True when the text needs marking (a language or direction of its own).
+    public var isMarked: Bool { lang != nil || dir != nil }
 }
 
 /// The fields of a template object, in insertion order. Objects have a handful of fields (a row
@@ -60,7 +87,8 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
 }
 
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
+    /// A string literal is plain text, escaped for its slot.
+    public init(stringLiteral value: String) { self = .text(TextValue(value)) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
         var object = TemplateObject()

@@ -3,19 +3,27 @@ public enum XHTMLRenderer {
     public static let format = "xhtml"
 
     struct Writer: FormatWriter {
-        func plain(_ s: String) -> String { XMLEscaper.text(s) }
+        /// The page's direction: on a right-to-left page, URLs, host names and port numbers are
+        /// left-to-right runs, isolated so that they do not scramble (an element with `dir` is
+        /// isolated in HTML5; XHTML 1.0 has no `bdi`).
+        var direction: TextDirection
+
+        /// ` dir="ltr"` on a right-to-left page.
+        var ltrIsolation: String { direction == .rtl ? " dir=\"ltr\"" : "" }
 
         func inline(_ text: LocalizedText) -> String {
             var out = ""
             for piece in text.pieces {
                 switch piece {
-                case .text(let s), .host(let s): out += XMLEscaper.text(s)
-                case .link(let url): out += "<a href=\"\(XMLEscaper.attribute(url))\">\(XMLEscaper.text(url))</a>"
+                case .text(let s): out += XMLEscaper.text(s)
+                case .host(let s): out += direction == .rtl ? "<span dir=\"ltr\">\(XMLEscaper.text(s))</span>" : XMLEscaper.text(s)
+                case .link(let url): out += "<a href=\"\(XMLEscaper.attribute(url))\"\(ltrIsolation)>\(XMLEscaper.text(url))</a>"
                 }
             }
-            // A fallback keeps its source language, so that readers and screen readers know (WCAG 3.1.2).
+            // A fallback keeps its language, so that readers and screen readers know (WCAG 3.1.2).
             if let lang = text.fallbackLocale {
-                return "<span class=\"fallback\" lang=\"\(lang)\" xml:lang=\"\(lang)\">\(out)</span>"
+                let mark = PageModel.textValue("", lang: lang, page: direction)
+                return "<span class=\"fallback\"\(XHTMLSyntax.markAttributes(mark))>\(out)</span>"
             }
             return out
         }
@@ -27,7 +35,10 @@ public enum XHTMLRenderer {
         }
 
         func portsCell(_ ports: [PortSpec]) -> String {
-            ports.map { XMLEscaper.text(Self.portText($0)) }.joined(separator: "<br />")
+            if direction == .rtl {
+                return ports.map { "<span dir=\"ltr\">\(XMLEscaper.text(Self.portText($0)))</span>" }.joined(separator: "<br />")
+            }
+            return ports.map { XMLEscaper.text(Self.portText($0)) }.joined(separator: "<br />")
         }
 
         func descriptionCell(_ items: [LocalizedItem]) -> String {
@@ -53,9 +64,9 @@ public enum XHTMLRenderer {
 
     /// The context for `Templates/xhtml/page.mustache`.
     public static func context(_ doc: LocalizedDocument, needs: Set<String>? = nil) -> TemplateValue {
-        var model = PageModel.build(doc, writer: Writer(), needs: needs)
-        model["stylesheet"] = "../style.css"
-        model["languageIndex"] = "../index.html"
+        var model = PageModel.build(doc, writer: Writer(direction: doc.direction), needs: needs)
+        model["stylesheet"] = .plain("../style.css")
+        model["languageIndex"] = .plain("../index.html")
         return .object(model)
     }
 
@@ -67,33 +78,50 @@ public enum XHTMLRenderer {
     public struct IndexEntry: Sendable {
         public var tag: String
         public var name: String
-        public var title: String
+        /// The document's title in that language (from its fallback chain where untranslated).
+        public var title: LocalizedText
         public var translated: Int
         public var total: Int
-        public init(tag: String, name: String, title: String, translated: Int, total: Int) {
+        public var isSource: Bool
+        public init(tag: String, name: String, title: LocalizedText, translated: Int, total: Int, isSource: Bool = false) {
             self.tag = tag
             self.name = name
             self.title = title
             self.translated = translated
             self.total = total
+            self.isSource = isSource
         }
     }
 
-    /// `html/index.html`: every language, named in its own language.
-    public static func renderIndex(_ entries: [IndexEntry], sourceLocale: String, title: String, templates: TemplateSet) -> Result<String, Diagnostic> {
+    /// `html/index.html`: every language, named in its own language, with a completeness bar.
+    /// It is written in the source locale, whose interface strings `ui` holds.
+    public static func renderIndex(_ entries: [IndexEntry], locale: String, title: LocalizedText, interface: [String: LocalizedText], templates: TemplateSet) -> Result<String, Diagnostic> {
+        let direction = TextDirection.of(locale)
+        let writer = Writer(direction: direction)
+        var ui: TemplateObject = [:]
+        for (key, text) in interface {
+            PageModel.insert(writer.value(text, page: direction), path: key.split(separator: ".").dropFirst().map(String.init), into: &ui)
+        }
         let context: TemplateValue = [
-            "locale": .string(sourceLocale),
-            "title": .string(XMLEscaper.text(title)),
-            "stylesheet": "style.css",
+            "locale": .plain(locale),
+            "dir": .plain(direction.rawValue),
+            "title": writer.value(title, page: direction),
+            "stylesheet": .plain("style.css"),
+            "ui": .object(ui),
             "languages": .list(entries.map { e in
-                [
-                    "tag": .string(e.tag),
-                    "name": .string(XMLEscaper.text(e.name)),
-                    "title": .string(XMLEscaper.text(e.title)),
-                    "href": .string("\(e.tag)/index.html"),
-                    "translated": .string(String(e.translated)),
-                    "total": .string(String(e.total)),
-                    "percent": .string(String(e.total == 0 ? 100 : e.translated * 100 / e.total)),
+                let direction = TextDirection.of(e.tag)
+                let percent = e.total == 0 ? 100 : e.translated * 100 / e.total
+                return [
+                    "tag": .plain(e.tag),
+                    "dir": .plain(direction.rawValue),
+                    "name": .plain(e.name),
+                    // The title as that language's page shows it, marked with the language it is in.
+                    "title": Writer(direction: direction).value(e.title, page: direction),
+                    "href": .plain("\(e.tag)/index.html"),
+                    "translated": .plain(String(e.translated)),
+                    "total": .plain(String(e.total)),
+                    "percent": .plain(String(percent)),
+                    "isSource": .bool(e.isSource),
                 ]
             }),
         ]
