@@ -21,7 +21,7 @@ struct PortDoc: ParsableCommand {
               130, 143, 129  interrupted by SIGINT, SIGTERM or SIGHUP (temporary files removed;
                   the output folder is the previous one or the new one, never a mix)
             """,
-        subcommands: [Lint.self, Build.self, Check.self, Locales.self, Validate.self, Generate.self]
+        subcommands: [Lint.self, Build.self, Check.self, Locales.self, GlossaryCommand.self, Validate.self, Generate.self]
     )
 
     static func main() {

@@ -110,10 +110,15 @@ public struct XHTMLSyntax: TemplateSyntax {
                 case .inTag:
                     if c == ">" {
                         // `/>`: the hook goes before the slash.
-                        let selfClosing = pending.hasSuffix("/")
-                        if selfClosing { pending.removeLast() }
+                        // `/>`: the hook goes before the slash and the blanks before it.
+                        var closing = ""
+                        if pending.hasSuffix("/") {
+                            pending.removeLast()
+                            closing = "/"
+                            while let last = pending.last, last.isWhitespace { closing = String(pending.removeLast()) + closing }
+                        }
                         endStartTag()
-                        if selfClosing { pending += "/" }
+                        pending += closing
                     } else if !c.isWhitespace && c != "/" {
                         state.mode = .attributeName
                         state.attributeName = String(c)
