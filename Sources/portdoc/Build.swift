@@ -30,7 +30,7 @@ struct Build: ParsableCommand {
     @Flag(help: "Compare with the output folder instead of writing it; exit 1 when it differs.")
     var check = false
 
-    @Flag(help: "Treat warnings (such as untranslated text shown in the source language) as errors.")
+    @Flag(help: "Treat warnings (such as untranslated text shown from another locale of the fallback chain) as errors.")
     var strict = false
 
     func validate() throws {

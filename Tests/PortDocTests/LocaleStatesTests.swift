@@ -175,6 +175,33 @@ struct LocaleStatesTests {
         #expect(try runPortdoc(["validate", "Output"], in: dir).status == 0)
     }
 
+    /// nroff with groff's Japanese macros, as man-db runs it for a page under `man/ja/` (`man -l`),
+    /// breaks Japanese lines and lays out the tables with aligned columns: every line of a table has
+    /// the same display width, wide characters counting two columns.
+    @Test func japaneseManPageTablesStayAligned() throws {
+        let page = Self.root.appendingPathComponent("expected/man/ja/man7/eset-protect-ports.7")
+        let out = try #require(try runTool("env", ["LC_ALL=C.UTF-8", "nroff", "-mja", "-t", "-man", "-rLL=100n", page.path]))
+        #expect(out.status == 0 && out.stderr.isEmpty, "\(out.stderr)")
+        func width(_ line: Substring) -> Int {
+            line.unicodeScalars.reduce(0) { sum, s in
+                let v = s.value
+                if s.properties.generalCategory == .nonspacingMark { return sum }
+                let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                    || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+                return sum + (wide ? 2 : 1)
+            }
+        }
+        // nroff writes bold as overstrike ("X\bX"): keep what a terminal shows.
+        var shown = String.UnicodeScalarView()
+        for scalar in out.stdout.unicodeScalars {
+            if scalar == "\u{8}" { if !shown.isEmpty { shown.removeLast() } } else { shown.append(scalar) }
+        }
+        let rows = String(shown).split(separator: "\n").filter { $0.contains("│") || $0.contains("┌") || $0.contains("└") || $0.contains("├") }
+        #expect(rows.count > 40)
+        #expect(rows.contains { $0.contains("プロトコル") })
+        #expect(Set(rows.map(width)).count == 1, "\(rows.map { "\(width($0)) \($0)" }.joined(separator: "\n"))")
+    }
+
     @Test func glossaryTermsAreWholeWordsInEveryScript() {
         let g = Glossary(entries: [
             .init(term: "ESET PROTECT On-Prem"), .init(term: "ESET PROTECT"), .init(term: "LDAP"),
