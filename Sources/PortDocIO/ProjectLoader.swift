@@ -112,7 +112,11 @@ public struct ProjectLoader: Sendable {
         guard let source else { return (nil, d.all) }
         d.append(contentsOf: ProjectChecks.check(catalog: catalog, source: source, translations: translations, settings: settings))
         if d.hasErrors { return (nil, d.all) }
-        return (Project(catalog: catalog, source: source, translations: translations, templates: templates, glossary: glossary, settings: settings), d.all)
+        var project = Project(catalog: catalog, source: source, translations: translations, templates: templates, glossary: glossary, settings: settings)
+        for tag in project.locales {
+            project.autonyms[tag] = Locale(identifier: tag).localizedString(forIdentifier: tag)
+        }
+        return (project, d.all)
     }
 
     /// `Locales/locales.yaml`, or the older `Locales/thresholds.yaml` with a deprecation warning;

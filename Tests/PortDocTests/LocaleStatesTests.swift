@@ -96,7 +96,7 @@ struct LocaleStatesTests {
         #expect(fr.contains("angezeigt: 62."))
         // The language index: each title marked with the language it is in, completeness as a bar.
         let index = try #require(files["html/index.html"])
-        #expect(index.contains("<li lang=\"fr\" xml:lang=\"fr\" dir=\"ltr\"><a href=\"fr/index.html\" hreflang=\"fr\">fr</a> <span class=\"title\"><span class=\"fallback\" lang=\"de\" xml:lang=\"de\">Von ESET PROTECT On-Prem verwendete Ports</span></span>"))
+        #expect(index.contains("<li lang=\"fr\" xml:lang=\"fr\" dir=\"ltr\"><a href=\"fr/index.html\" hreflang=\"fr\">français</a> <span class=\"title\"><span class=\"fallback\" lang=\"de\" xml:lang=\"de\">Von ESET PROTECT On-Prem verwendete Ports</span></span>"))
         #expect(index.contains("<span class=\"source-locale\">Ausgangssprache</span>"))
         #expect(index.contains("<span style=\"inline-size: 58%\"></span>"))
     }

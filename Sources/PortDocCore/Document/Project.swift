@@ -9,6 +9,9 @@ public struct Project: Sendable {
     public var glossary: Glossary
     /// Thresholds and fallback chains from `Locales/locales.yaml`; defaults when there is none.
     public var settings: LocaleSettings
+    /// Each locale's name in its own language from CLDR (set at the edge), shown where
+    /// `ui.language-name` is not translated yet, so that a new locale is not listed by its tag.
+    public var autonyms: [String: String] = [:]
     /// The day (`YYYY-MM-DD`) shown where the catalog gives no date; set at the edge from
     /// SOURCE_DATE_EPOCH or the clock, so that the core never reads either.
     public var buildDate: String?

@@ -23,7 +23,7 @@ public enum Resolver {
         return result
     }
 
-    /// A locale's name in its own language (`ui.language-name`), or its tag when untranslated.
+    /// A locale's name in its own language (`ui.language-name`); when untranslated, its CLDR name, else its tag.
     public static func languageName(_ project: Project, _ tag: String) -> String {
         Run(project: project, locale: tag).languageName(tag)
     }
@@ -137,7 +137,8 @@ public enum Resolver {
             let key = "ui.language-name"
             let source = project.source[key]?.text ?? tag
             if tag == project.catalog.document.sourceLocale { return source }
-            return project.translations[tag]?.text(for: key, source: source).map { Resolver.sanitize(Whitespace.normalize($0)).0 } ?? tag
+            return project.translations[tag]?.text(for: key, source: source).map { Resolver.sanitize(Whitespace.normalize($0)).0 }
+                ?? project.autonyms[tag] ?? tag
         }
 
         mutating func paragraph(_ ref: TextRef) -> Paragraph {
