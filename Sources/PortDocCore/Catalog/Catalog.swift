@@ -4,12 +4,29 @@ public struct Catalog: Sendable, Equatable {
     public var document: DocumentInfo
     public var footnotes: [Footnote]
     public var sections: [Section]
+    /// The parties the rows connect: the roles (sections) and the services and machines the
+    /// rows name, for the network diagram.
+    public var endpoints: [Endpoint]
+    /// Which endpoints each row connects; ports and protocol come from the row.
+    public var connections: [Connection]
 
-    public init(path: String, document: DocumentInfo, footnotes: [Footnote], sections: [Section]) {
+    public init(path: String, document: DocumentInfo, footnotes: [Footnote], sections: [Section], endpoints: [Endpoint] = [], connections: [Connection] = []) {
         self.path = path
         self.document = document
         self.footnotes = footnotes
         self.sections = sections
+        self.endpoints = endpoints
+        self.connections = connections
+    }
+
+    /// The row with `id`, and the section and table it stands in.
+    public func row(withID id: String) -> (section: Section, table: PortTable, row: PortRow)? {
+        for section in sections {
+            for table in section.tables {
+                if let row = table.rows.first(where: { $0.id == id }) { return (section, table, row) }
+            }
+        }
+        return nil
     }
 
     public var tables: [PortTable] { sections.flatMap(\.tables) }
@@ -32,6 +49,7 @@ public struct Catalog: Sendable, Equatable {
         }
         refs.append(contentsOf: footnotes.map(\.text))
         refs.append(contentsOf: document.closing)
+        refs.append(contentsOf: endpoints.map(\.label))
         return refs
     }
 }
@@ -81,7 +99,32 @@ public enum Transport: String, Sendable, Equatable, CaseIterable {
     case tcp, udp
 }
 
+/// A party of the network diagram: a role of the document (a section) or a machine or service
+/// the rows name (the database, ESET's repository, Apple Push Notification Service …).
+public struct Endpoint: Sendable, Equatable {
+    public var id: String
+    /// A short label, a message key.
+    public var label: TextRef
+    /// The section whose role this is, if any (the diagram groups endpoints by role).
+    public var section: String?
+    public var location: SourceLocation
+}
+
+/// The endpoints one row connects. `from` → each of `to` when the row's text states or clearly
+/// implies who initiates; otherwise undirected (`directed` false: `from` — each of `to`).
+public struct Connection: Sendable, Equatable {
+    public var row: String
+    public var from: String
+    public var to: [String]
+    public var directed: Bool
+    public var location: SourceLocation
+    /// Where each endpoint is named, for diagnostics.
+    public var endpointLocations: [String: SourceLocation]
+}
+
 public struct PortRow: Sendable, Equatable {
+    /// An id, for connections to refer to the row; unique in the catalog.
+    public var id: String?
     /// The protocol as the source shows it: TCP, UDP, MQTT, HTTPS …
     public var proto: String
     /// The transport underneath, for machine use.

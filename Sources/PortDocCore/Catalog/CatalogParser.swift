@@ -18,14 +18,79 @@ public enum CatalogParser {
     }
 
     private static func parseRoot(_ root: Node, _ w: inout YAMLWalker) -> Catalog? {
-        guard let fields = w.mapping(root, what: "the catalog", allowed: ["document", "footnotes", "sections"]) else { return nil }
+        guard let fields = w.mapping(root, what: "the catalog", allowed: ["document", "footnotes", "sections", "endpoints", "connections"]) else { return nil }
         let document = w.require(fields, "document", in: root, what: "the catalog").flatMap { parseDocument($0, &w) }
         let footnotes = fields["footnotes"].map { parseFootnotes($0.value, &w) } ?? []
         let sections = w.require(fields, "sections", in: root, what: "the catalog").flatMap { node in
             w.sequence(node, what: "'sections'").map { $0.compactMap { parseSection($0, &w) } }
         }
+        let endpoints = fields["endpoints"].map { parseEndpoints($0.value, &w) } ?? []
+        let connections = fields["connections"].map { parseConnections($0.value, &w) } ?? []
+        if connections.isEmpty != endpoints.isEmpty, let node = (fields["endpoints"] ?? fields["connections"])?.key {
+            w.error(endpoints.isEmpty ? "'connections' need 'endpoints' to connect" : "'endpoints' are declared but no 'connections' use them", at: node, id: "catalog.connection")
+        }
         guard let document, let sections else { return nil }
-        return Catalog(path: w.path, document: document, footnotes: footnotes, sections: sections)
+        return Catalog(path: w.path, document: document, footnotes: footnotes, sections: sections, endpoints: endpoints, connections: connections)
+    }
+
+    private static func parseEndpoints(_ node: Node, _ w: inout YAMLWalker) -> [Endpoint] {
+        guard let items = w.sequence(node, what: "'endpoints'") else { return [] }
+        return items.compactMap { item in
+            let what = "an endpoint"
+            guard let f = w.mapping(item, what: what, allowed: ["id", "label", "section"]) else { return nil }
+            let id = w.require(f, "id", in: item, what: what).flatMap { identifier($0, what: "an endpoint id", &w) }
+            let label = w.require(f, "label", in: item, what: what).flatMap { textRef($0, what: "the endpoint label", &w) }
+            let section = f["section"].flatMap { identifier($0.value, what: "a section id", &w) }
+            guard let id, let label else { return nil }
+            return Endpoint(id: id, label: label, section: section, location: w.location(of: f["id"]?.value ?? item))
+        }
+    }
+
+    /// `{row: id, from: a, to: b}` (directed; `to` may be a list) or `{row: id, between: [a, b, …]}`
+    /// (undirected: the first with each of the others).
+    private static func parseConnections(_ node: Node, _ w: inout YAMLWalker) -> [Connection] {
+        guard let items = w.sequence(node, what: "'connections'") else { return [] }
+        return items.compactMap { item in
+            let what = "a connection"
+            guard let f = w.mapping(item, what: what, allowed: ["row", "from", "to", "between"]) else { return nil }
+            let row = w.require(f, "row", in: item, what: what).flatMap { identifier($0, what: "a row id", &w) }
+            var locations: [String: SourceLocation] = [:]
+            func endpoints(_ n: Node, _ what: String) -> [String]? {
+                let nodes: [Node]
+                if case .sequence = n { guard let s = w.sequence(n, what: what) else { return nil }; nodes = s } else { nodes = [n] }
+                var ids: [String] = []
+                for e in nodes {
+                    guard let id = identifier(e, what: "an endpoint id", &w) else { return nil }
+                    if locations[id] == nil { locations[id] = w.location(of: e) }
+                    ids.append(id)
+                }
+                return ids
+            }
+            let directed = f["from"] != nil || f["to"] != nil
+            if directed && f["between"] != nil || !directed && f["between"] == nil {
+                w.error("a connection needs either 'from' and 'to' (a direction the row's text gives) or 'between' (none given)", at: item, id: "catalog.connection")
+                return nil
+            }
+            var parties: [String]?
+            var from: String?
+            if directed {
+                from = w.require(f, "from", in: item, what: what).flatMap { n in endpoints(n, "'from'") }.flatMap { ids in
+                    if ids.count != 1 { w.error("'from' names one endpoint", at: f["from"]?.value ?? item, id: "catalog.connection"); return nil }
+                    return ids[0]
+                }
+                parties = w.require(f, "to", in: item, what: what).flatMap { endpoints($0, "'to'") }
+            } else if let between = f["between"]?.value, let ids = endpoints(between, "'between'") {
+                if ids.count < 2 { w.error("'between' names at least two endpoints", at: between, id: "catalog.connection"); return nil }
+                from = ids[0]
+                parties = Array(ids.dropFirst())
+            }
+            guard let row, let from, let parties, !parties.isEmpty else { return nil }
+            if parties.contains(from) || Set(parties).count != parties.count {
+                w.error("a connection names an endpoint twice", at: item, id: "catalog.connection")
+                return nil
+            }
+            return Connection(row: row, from: from, to: parties, directed: directed, location: w.location(of: f["row"]?.value ?? item), endpointLocations: locations)
+        }
     }
 
     private static func parseDocument(_ node: Node, _ w: inout YAMLWalker) -> DocumentInfo? {
@@ -125,7 +190,8 @@ public enum CatalogParser {
 
     private static func parseRow(_ node: Node, _ w: inout YAMLWalker) -> PortRow? {
         let what = "a row"
-        guard let f = w.mapping(node, what: what, allowed: ["protocol", "transport", "ports", "description"]) else { return nil }
+        guard let f = w.mapping(node, what: what, allowed: ["id", "protocol", "transport", "ports", "description"]) else { return nil }
+        let id = f["id"].flatMap { identifier($0.value, what: "a row id", &w) }
         let proto = w.require(f, "protocol", in: node, what: what).flatMap { n -> String? in
             guard let s = w.string(n, what: "'protocol'") else { return nil }
             guard s.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "-" || $0 == "/") }) else {
@@ -149,7 +215,7 @@ public enum CatalogParser {
         }
         let description = w.require(f, "description", in: node, what: what).flatMap { parseDescription($0, &w) }
         guard let proto, let transport, let ports, let description else { return nil }
-        return PortRow(proto: proto, transport: transport, ports: ports, description: description, location: w.location(of: node))
+        return PortRow(id: id, proto: proto, transport: transport, ports: ports, description: description, location: w.location(of: f["id"]?.value ?? node))
     }
 
     private static func parsePort(_ node: Node, _ w: inout YAMLWalker) -> PortSpec? {
@@ -336,6 +402,9 @@ public enum CatalogParser {
         for note in catalog.footnotes where !used.contains(note.id) {
             d.error("footnote '\(note.id)' is defined but never referenced", at: note.location, id: "catalog.unused-footnote")
         }
+        unique(catalog.rows.compactMap { row in row.id.map { ($0, row.location) } }, kind: "row")
+        unique(catalog.endpoints.map { ($0.id, $0.location) }, kind: "endpoint")
+        d.append(contentsOf: checkConnections(catalog))
         for row in catalog.rows {
             var seenPorts = Set<Int>()
             for port in row.ports {
@@ -348,6 +417,44 @@ public enum CatalogParser {
                     d.error("port \(port.numberText) is the failover for \(target), which is not in this row", at: port.location, id: "catalog.failover")
                 }
             }
+        }
+        return d.all
+    }
+}
+
+extension CatalogParser {
+    /// Connections name rows and endpoints that exist, each row once; every endpoint is used, and
+    /// an endpoint's section is a section of the catalog.
+    static func checkConnections(_ catalog: Catalog) -> [Diagnostic] {
+        var d = Diagnostics()
+        let endpointIDs = Set(catalog.endpoints.map(\.id))
+        let sectionIDs = Set(catalog.sections.map(\.id))
+        for endpoint in catalog.endpoints {
+            if let section = endpoint.section, !sectionIDs.contains(section) {
+                d.error("endpoint '\(endpoint.id)' names section '\(section)', which the catalog does not have", at: endpoint.location, id: "catalog.connection")
+            }
+        }
+        var referenced: [String: SourceLocation] = [:]
+        var used = Set<String>()
+        for connection in catalog.connections {
+            if let first = referenced[connection.row] {
+                d.error("row '\(connection.row)' is referenced by two connections; the first is at \(first.line):\(first.column)", at: connection.location, id: "catalog.connection")
+            } else {
+                referenced[connection.row] = connection.location
+            }
+            if catalog.row(withID: connection.row) == nil {
+                d.error("connection names row '\(connection.row)', which no row has as its id", at: connection.location, id: "catalog.connection")
+            }
+            for id in [connection.from] + connection.to {
+                used.insert(id)
+                if !endpointIDs.contains(id) {
+                    let hint = YAMLWalker.suggestion(for: id, in: catalog.endpoints.map(\.id)).map { "; did you mean '\($0)'?" } ?? ""
+                    d.error("unknown endpoint '\(id)'\(hint)", at: connection.endpointLocations[id] ?? connection.location, id: "catalog.connection")
+                }
+            }
+        }
+        for endpoint in catalog.endpoints where !used.contains(endpoint.id) {
+            d.error("endpoint '\(endpoint.id)' is declared but no connection uses it", at: endpoint.location, id: "catalog.connection")
         }
         return d.all
     }
