@@ -2,9 +2,44 @@ import Foundation
 import PortDocCore
 import XHTMLValidation
 
-/// The output formats `portdoc build` writes.
+/// The output formats `portdoc build` writes; `definition` says everything else about each.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case xhtml, markdown, man
+    case xhtml, markdown, man, diagram
+}
+
+/// One output format, defined once: how a localized document becomes its files, which files the
+/// whole site gets from it, and which DTD validates its files. Builder, `build` and `validate`
+/// loop over these definitions; adding a format is adding a definition and its templates.
+public struct FormatDefinition: Sendable {
+    public let format: OutputFormat
+    /// The DTD its files are validated against in memory, if any (others get structural checks).
+    public let dtd: DTDIdentity?
+    /// The file suffix of its validated files.
+    public let suffix: String
+    let render: @Sendable (Builder, LocalizedDocument) -> [Swift.Result<OutputFile, Diagnostic>]
+    let siteFiles: (@Sendable (Builder, inout Diagnostics) -> [OutputFile])?
+
+    public static let all: [FormatDefinition] = [
+        FormatDefinition(format: .xhtml, dtd: .xhtml1Strict, suffix: ".html", render: { builder, doc in
+            [XHTMLRenderer.render(doc, templates: builder.project.templates).map { OutputFile(path: "html/\(doc.locale)/index.html", contents: $0) }]
+        }, siteFiles: { builder, d in builder.xhtmlSiteFiles(&d) }),
+        FormatDefinition(format: .markdown, dtd: nil, suffix: ".md", render: { builder, doc in
+            [MarkdownRenderer.render(doc, templates: builder.project.templates).map { OutputFile(path: "markdown/\(doc.locale)/\(doc.id).md", contents: $0) }]
+        }, siteFiles: nil),
+        FormatDefinition(format: .man, dtd: nil, suffix: "", render: { builder, doc in
+            [ManRenderer.render(doc, templates: builder.project.templates).map { OutputFile(path: "man/" + ManRenderer.relativePath(for: doc), contents: $0) }]
+        }, siteFiles: nil),
+        FormatDefinition(format: .diagram, dtd: .svg11, suffix: ".svg", render: { builder, doc in
+            builder.diagram(doc).map { [$0] } ?? []
+        }, siteFiles: nil),
+    ]
+}
+
+extension OutputFormat {
+    public var definition: FormatDefinition {
+        // `all` lists every case once.
+        FormatDefinition.all.first { $0.format == self } ?? FormatDefinition.all[0]
+    }
 }
 
 /// One generated file, relative to the output folder.
@@ -45,14 +80,47 @@ public final class CollectingSink: OutputSink, @unchecked Sendable {  // guarded
 /// that memory holds a few pages at a time, never the whole output.
 public struct Builder: Sendable {
     public var project: Project
-    public var validator: XHTMLValidator?
+    /// Validators by DTD (XHTML, SVG); a format whose DTD has none is not validated against it.
+    public var validators: [DTDIdentity: DTDValidator]
+    /// Lays out the network diagram; nil when Graphviz is not installed (an error only for a
+    /// catalog with connections).
+    public var graphviz: Graphviz?
     /// The output folder as the user names it, so that diagnostics point where the file will be.
     public var outputName: String
 
-    public init(project: Project, validator: XHTMLValidator?, outputName: String = "Output") {
+    public init(project: Project, validators: [DTDIdentity: DTDValidator], graphviz: Graphviz? = nil, outputName: String = "Output") {
         self.project = project
-        self.validator = validator
+        self.validators = validators
+        self.graphviz = graphviz
         self.outputName = outputName
+    }
+
+    /// The XHTML validator alone (tests, small tools).
+    public init(project: Project, validator: XHTMLValidator?, graphviz: Graphviz? = nil, outputName: String = "Output") {
+        self.init(project: project, validators: validator.map { [.xhtml1Strict: $0] } ?? [:], graphviz: graphviz, outputName: outputName)
+    }
+
+    /// The validators the definitions of `formats` need, loaded (the DTDs in use, and only those,
+    /// may then load their files).
+    public static func validators(for formats: [OutputFormat]) throws(DiagnosticsError) -> [DTDIdentity: DTDValidator] {
+        var result: [DTDIdentity: DTDValidator] = [:]
+        for dtd in formats.compactMap(\.definition.dtd) where result[dtd] == nil {
+            result[dtd] = try DTDValidator(dtd: dtd)
+        }
+        return result
+    }
+
+    /// The diagram of `doc` as SVG, laid out by Graphviz; nil when the catalog has no connections.
+    func diagram(_ doc: LocalizedDocument) -> Swift.Result<OutputFile, Diagnostic>? {
+        guard let dot = DiagramRenderer.dot(doc, templates: project.templates) else { return nil }
+        let path = DiagramRenderer.relativePath(for: doc)
+        return dot.flatMap { text in
+            guard let graphviz else {
+                return .failure(.error("Graphviz's dot is not installed; the network diagram needs it (make deps installs Debian's graphviz)", at: nil, id: "diagram.graphviz-missing"))
+            }
+            return graphviz.svg(text, path: "\(outputName)/\(path)")
+                .map { OutputFile(path: path, contents: DiagramRenderer.finish(svg: $0, doc: doc)) }
+        }
     }
 
 
@@ -84,28 +152,18 @@ public struct Builder: Sendable {
             guard let doc else { return }
             state.add(fallbackWarnings(doc))
             for format in formats where !state.stopped {
-                let rendered: Swift.Result<String, Diagnostic>
-                let path: String
-                switch format {
-                case .xhtml:
-                    rendered = XHTMLRenderer.render(doc, templates: project.templates)
-                    path = "html/\(locale)/index.html"
-                case .markdown:
-                    rendered = MarkdownRenderer.render(doc, templates: project.templates)
-                    path = "markdown/\(locale)/\(doc.id).md"
-                case .man:
-                    rendered = ManRenderer.render(doc, templates: project.templates)
-                    path = "man/" + ManRenderer.relativePath(for: doc)
-                }
-                switch rendered {
-                case .success(let text): state.deliver(OutputFile(path: path, contents: text), to: sink, validating: self)
-                case .failure(let diagnostic): state.add([diagnostic])
+                for rendered in format.definition.render(self, doc) {
+                    switch rendered {
+                    case .success(let file): state.deliver(file, to: sink, validating: self)
+                    case .failure(let diagnostic): state.add([diagnostic])
+                    }
                 }
             }
         }
-        if formats.contains(.xhtml), !locales.isEmpty, !state.stopped {
+        for format in formats where !locales.isEmpty && !state.stopped {
+            guard let siteFiles = format.definition.siteFiles else { continue }
             var siteDiagnostics = Diagnostics()
-            let files = xhtmlSiteFiles(&siteDiagnostics)
+            let files = siteFiles(self, &siteDiagnostics)
             state.add(siteDiagnostics.all)
             for file in files { state.deliver(file, to: sink, validating: self) }
         }
@@ -145,9 +203,9 @@ public struct Builder: Sendable {
         return files
     }
 
-    /// Validates one generated file: XHTML against the DTD, Markdown and man structure.
+    /// Validates one generated file: XHTML and SVG against their DTDs, Markdown and man structure.
     public func validate(_ file: OutputFile) -> [Diagnostic] {
-        OutputValidation.check(file.contents, path: "\(outputName)/\(file.path)", validator: validator)
+        OutputValidation.check(file.contents, path: "\(outputName)/\(file.path)", validators: validators)
     }
 }
 
@@ -204,9 +262,9 @@ private final class BuildState: @unchecked Sendable {  // guarded by `lock`
 
 /// Picks the checks for a file by its name.
 public enum OutputValidation {
-    public static func check(_ text: String, path: String, validator: XHTMLValidator?) -> [Diagnostic] {
-        if path.hasSuffix(".html") {
-            return validator?.validate(text, path: path) ?? []
+    public static func check(_ text: String, path: String, validators: [DTDIdentity: DTDValidator]) -> [Diagnostic] {
+        if let definition = FormatDefinition.all.first(where: { $0.dtd != nil && !$0.suffix.isEmpty && path.hasSuffix($0.suffix) }), let dtd = definition.dtd {
+            return validators[dtd]?.validate(text, path: path) ?? []
         }
         if path.hasSuffix(".md") { return MarkdownChecks.check(text, path: path) }
         if isManPage(path) { return ManChecks.check(text, path: path) }

@@ -2,14 +2,41 @@ internal import CLibXML2
 import Foundation
 import PortDocCore
 
-/// Validates XHTML pages against the XHTML 1.0 Strict DTD with libxml2, in memory.
+/// A DTD the outputs are validated against, named as documents name it in their DOCTYPE.
+public struct DTDIdentity: Sendable, Equatable, Hashable {
+    public var publicID: String
+    public var systemID: String
+    /// For messages: "XHTML 1.0 Strict".
+    public var name: String
+
+    /// The first part of diagnostic ids: `xhtml.invalid`, `svg.invalid`.
+    public var idPrefix: String
+
+    public init(publicID: String, systemID: String, name: String, idPrefix: String) {
+        self.publicID = publicID
+        self.systemID = systemID
+        self.name = name
+        self.idPrefix = idPrefix
+    }
+
+    public static let xhtml1Strict = DTDIdentity(publicID: "-//W3C//DTD XHTML 1.0 Strict//EN", systemID: "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd", name: "XHTML 1.0 Strict", idPrefix: "xhtml")
+    public static let svg11 = DTDIdentity(publicID: "-//W3C//DTD SVG 1.1//EN", systemID: "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd", name: "SVG 1.1", idPrefix: "svg")
+}
+
+/// The validator of XHTML pages; see `DTDValidator`.
+public typealias XHTMLValidator = DTDValidator
+
+/// Validates documents against one DTD (XHTML 1.0 Strict by default, SVG 1.1 for the diagram)
+/// with libxml2, in memory.
 ///
 /// The DTD is resolved through the system XML catalog (Debian's `w3c-sgml-lib`), parsed once, and
-/// every page is validated against it (`xmlValidateDtd`); the network is never used, and a page
-/// may not bring its own internal DTD subset or entities. Errors become `path:line:col` diagnostics.
-public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `condition`
-    public static let publicID = "-//W3C//DTD XHTML 1.0 Strict//EN"
-    public static let systemID = "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"
+/// every document is validated against it (`xmlValidateDtd`); the network is never used, a
+/// document may not bring its own internal DTD subset or entities, and libxml2 may load only the
+/// files of the DTDs in use. Errors become `path:line:col` diagnostics.
+public final class DTDValidator: @unchecked Sendable {  // state guarded by `condition`
+    public let dtd: DTDIdentity
+    public static let publicID = DTDIdentity.xhtml1Strict.publicID
+    public static let systemID = DTDIdentity.xhtml1Strict.systemID
     /// Larger pages are refused before parsing.
     public static let maxInputBytes = 64 << 20
 
@@ -22,17 +49,19 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
     private let condition = NSCondition()
 
     /// Loads the DTD; fails with a diagnostic that says what to install when it cannot be found.
-    public init(maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws(DiagnosticsError) {
+    public init(dtd: DTDIdentity = .xhtml1Strict, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws(DiagnosticsError) {
         LibXML.setUp()
+        self.dtd = dtd
+        LibXML.admit(dtd)
         maxCopies = max(1, min(maxConcurrency, 16))
-        available = [try Self.loadDTD()]
+        available = [try Self.loadDTD(dtd)]
         created = 1
     }
 
-    private static func loadDTD() throws(DiagnosticsError) -> xmlDtdPtr {
+    private static func loadDTD(_ dtd: DTDIdentity) throws(DiagnosticsError) -> xmlDtdPtr {
         let collector = ErrorCollector()
         let loaded: xmlDtdPtr? = collector.capturing {
-            guard let resolved = xmlCatalogResolve(Self.publicID, Self.systemID) else { return nil }
+            guard let resolved = xmlCatalogResolve(dtd.publicID, dtd.systemID) else { return nil }
             defer { free(resolved) }  // xmlFree is free() unless xmlMemSetup changed it; we never do
             let uri = String(cString: resolved)
             guard uri.hasPrefix("file:") || uri.hasPrefix("/") else { return nil }
@@ -41,8 +70,8 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
         guard let loaded else {
             let details = collector.errors.map { " (\($0.message))" }.joined()
             throw DiagnosticsError([.error(
-                "cannot load the XHTML 1.0 Strict DTD from the XML catalog\(details); install Debian's w3c-sgml-lib (make deps)",
-                at: nil, id: "xhtml.dtd-missing")])
+                "cannot load the \(dtd.name) DTD from the XML catalog\(details); install Debian's w3c-sgml-lib (make deps)",
+                at: nil, id: "\(dtd.idPrefix).dtd-missing")])
         }
         return loaded
     }
@@ -73,7 +102,7 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
             if canGrow && created < maxCopies {
                 created += 1
                 condition.unlock()
-                let copy = try? Self.loadDTD()
+                let copy = try? Self.loadDTD(dtd)
                 condition.lock()
                 if let copy { return copy }
                 created -= 1
@@ -88,19 +117,19 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
     public func validate(_ text: String, path: String) -> [Diagnostic] {
         let bytes = Array(text.utf8)
         if bytes.isEmpty {
-            return [.error("the page is empty", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.parse")]
+            return [.error("the page is empty", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).parse")]
         }
         if bytes.count > Self.maxInputBytes {
-            return [.error("the page is \(bytes.count) bytes; pages over \(Self.maxInputBytes) bytes are not validated", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.too-large")]
+            return [.error("the page is \(bytes.count) bytes; pages over \(Self.maxInputBytes) bytes are not validated", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).too-large")]
         }
         // Entity declarations are refused before libxml2 sees them: no XXE, no billion laughs.
         if let line = Self.internalSubsetLine(bytes) {
-            return [.error("the page declares its own DTD subset ('<!DOCTYPE … [ … ]>', entities or elements); XHTML pages may not, and it is not parsed", at: SourceLocation(path: path, line: line, column: 1), id: "xhtml.internal-subset")]
+            return [.error("the page declares its own DTD subset ('<!DOCTYPE … [ … ]>', entities or elements); XHTML pages may not, and it is not parsed", at: SourceLocation(path: path, line: line, column: 1), id: "\(dtd.idPrefix).internal-subset")]
         }
         // A large page is first validated while it is read; only when that finds a problem is it
         // parsed into a tree, whose findings carry exact element positions.
         if bytes.count > streamingThreshold, validateStreaming(bytes, text: text, path: path).isEmpty { return [] }
-        return withDTD { dtd in validate(bytes, text: text, path: path, dtd: dtd) }
+        return withDTD { parsed in validate(bytes, text: text, path: path, dtd: parsed) }
     }
 
     /// Pages larger than this are validated while they are read (libxml2's xmlTextReader), so that
@@ -122,7 +151,7 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
                 }
             }
             guard let reader else {
-                extra.append(.error("libxml2 could not create a reader", at: nil, id: "xhtml.internal"))
+                extra.append(.error("libxml2 could not create a reader", at: nil, id: "\(dtd.idPrefix).internal"))
                 return
             }
             defer { xmlFreeTextReader(reader) }
@@ -138,16 +167,16 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
                 if !checkedDoctype, status == 1, let doc = xmlTextReaderCurrentDoc(reader), let subset = doc.pointee.intSubset {
                     checkedDoctype = true
                     let external = subset.pointee.ExternalID.map { String(cString: $0) }
-                    if external != Self.publicID {
-                        extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(Self.publicID)'", at: SourceLocation(path: path, line: Self.line(of: "<!DOCTYPE", in: bytes), column: 1), id: "xhtml.doctype"))
+                    if external != dtd.publicID {
+                        extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(dtd.publicID)'", at: SourceLocation(path: path, line: Self.line(of: "<!DOCTYPE", in: bytes), column: 1), id: "\(dtd.idPrefix).doctype"))
                     }
                 }
             }
             if !checkedDoctype && status == 0 {
-                extra.append(.error("the page has no DOCTYPE; expected XHTML 1.0 Strict (\(Self.publicID))", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.doctype"))
+                extra.append(.error("the page has no DOCTYPE; expected \(dtd.name) (\(dtd.publicID))", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).doctype"))
             }
             if status < 0 && collector.errors.isEmpty {
-                extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.parse"))
+                extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).parse"))
             }
         }
         return diagnostics(collector, text: text, path: path) + extra
@@ -199,12 +228,12 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
         return nil
     }
 
-    private func validate(_ bytes: [UInt8], text: String, path: String, dtd: xmlDtdPtr) -> [Diagnostic] {
+    private func validate(_ bytes: [UInt8], text: String, path: String, dtd parsed: xmlDtdPtr) -> [Diagnostic] {
         let collector = ErrorCollector()
         var extra: [Diagnostic] = []
         collector.capturing {
             guard let ctxt = xmlNewParserCtxt() else {
-                extra.append(.error("libxml2 could not create a parser", at: nil, id: "xhtml.internal"))
+                extra.append(.error("libxml2 could not create a parser", at: nil, id: "\(dtd.idPrefix).internal"))
                 return
             }
             defer { xmlFreeParserCtxt(ctxt) }
@@ -217,31 +246,31 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
                 }
             }
             guard let doc else {
-                if collector.errors.isEmpty { extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.parse")) }
+                if collector.errors.isEmpty { extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).parse")) }
                 return
             }
             defer { xmlFreeDoc(doc) }
             if ctxt.pointee.wellFormed == 0 && collector.errors.isEmpty {
-                extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.parse"))
+                extra.append(.error("the page is not well-formed XML", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).parse"))
             }
             guard let subset = doc.pointee.intSubset else {
-                extra.append(.error("the page has no DOCTYPE; expected XHTML 1.0 Strict (\(Self.publicID))", at: SourceLocation(path: path, line: 1, column: 1), id: "xhtml.doctype"))
+                extra.append(.error("the page has no DOCTYPE; expected \(dtd.name) (\(dtd.publicID))", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).doctype"))
                 return
             }
             let doctypeLine = Self.line(of: "<!DOCTYPE", in: bytes)
             let external = subset.pointee.ExternalID.map { String(cString: $0) }
-            if external != Self.publicID {
-                extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(Self.publicID)'", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "xhtml.doctype"))
+            if external != dtd.publicID {
+                extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(dtd.publicID)'", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "\(dtd.idPrefix).doctype"))
             }
             if subset.pointee.children != nil || subset.pointee.entities != nil || subset.pointee.elements != nil {
-                extra.append(.error("the page declares its own DTD subset (entities or elements); XHTML pages may not", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "xhtml.internal-subset"))
+                extra.append(.error("the page declares its own DTD subset (entities or elements); XHTML pages may not", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "\(dtd.idPrefix).internal-subset"))
                 return
             }
             guard let vctxt = xmlNewValidCtxt() else { return }
             defer { xmlFreeValidCtxt(vctxt) }
             vctxt.pointee.error = nil
             vctxt.pointee.warning = nil
-            _ = xmlValidateDtd(vctxt, doc, dtd)
+            _ = xmlValidateDtd(vctxt, doc, parsed)
         }
         return diagnostics(collector, text: text, path: path) + extra
     }
@@ -259,7 +288,7 @@ public final class XHTMLValidator: @unchecked Sendable {  // state guarded by `c
                let range = lines[e.line - 1].range(of: "<" + name) {
                 column = lines[e.line - 1].unicodeScalars.distance(from: lines[e.line - 1].startIndex, to: range.lowerBound) + 1
             }
-            return .error(e.message, at: SourceLocation(path: path, line: max(e.line, 1), column: max(column, 1)), id: e.isValidity ? "xhtml.invalid" : "xhtml.parse")
+            return .error(e.message, at: SourceLocation(path: path, line: max(e.line, 1), column: max(column, 1)), id: e.isValidity ? "\(dtd.idPrefix).invalid" : "\(dtd.idPrefix).parse")
         }
         return found
     }
@@ -306,8 +335,8 @@ enum LibXML {
     private static let initialized: Bool = {
         xmlInitParser()
         xmlSetExternalEntityLoader { url, id, context in
-            // Only files of the XHTML DTD (the DTD and its .ent modules, found through the XML catalog)
-            // may load; every other external entity or DTD is refused, whatever its scheme.
+            // Only files of the DTDs in use (each DTD and its .ent and .mod modules, found through the
+            // XML catalog) may load; every other external entity or DTD is refused, whatever its scheme.
             // libxml2 reports the refusal itself ("failed to load external entity").
             guard let resolved = LibXML.allowedLocalPath(url: url, publicID: id) else { return nil }
             return resolved.withCString { xmlNoNetExternalEntityLoader($0, id, context) }
@@ -315,18 +344,41 @@ enum LibXML {
         return true
     }()
 
-    /// The directory of the XHTML DTD found through the catalog; loads are allowed below it only.
-    static let dtdDirectory: String? = {
-        guard let resolved = xmlCatalogResolve(XHTMLValidator.publicID, XHTMLValidator.systemID) else { return nil }
+    /// The directory of a DTD found through the catalog.
+    static func directory(of dtd: DTDIdentity) -> String? {
+        guard let resolved = xmlCatalogResolve(dtd.publicID, dtd.systemID) else { return nil }
         defer { free(resolved) }
         var path = String(cString: resolved)
         if path.hasPrefix("file://") { path.removeFirst("file://".count) }
         return URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path + "/"
-    }()
+    }
 
-    /// The local file for an entity request, when it lies in the DTD's directory.
+    /// The directory of the XHTML DTD; loads are allowed below the directories of the DTDs in use.
+    static let dtdDirectory: String? = directory(of: .xhtml1Strict)
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var admitted: [String] = []
+
+    /// Allows the files of `dtd`'s directory to load (done when a validator for it is made).
+    static func admit(_ dtd: DTDIdentity) {
+        guard let dir = directory(of: dtd) else { return }
+        lock.lock()
+        if !admitted.contains(dir) { admitted.append(dir) }
+        lock.unlock()
+    }
+
+    /// The local file for an entity request, when it lies in the directory of a DTD in use.
     static func allowedLocalPath(url: UnsafePointer<CChar>?, publicID: UnsafePointer<CChar>?) -> String? {
-        guard let directory = dtdDirectory else { return nil }
+        lock.lock()
+        let directories = admitted
+        lock.unlock()
+        for directory in directories {
+            if let path = allowedLocalPath(url: url, publicID: publicID, in: directory) { return path }
+        }
+        return nil
+    }
+
+    static func allowedLocalPath(url: UnsafePointer<CChar>?, publicID: UnsafePointer<CChar>?, in directory: String) -> String? {
         var candidates: [String] = []
         if let url { candidates.append(String(cString: url)) }
         if let resolved = xmlCatalogResolve(publicID.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) },

@@ -15,7 +15,7 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("locale"), help: ArgumentHelp("Build only this locale (repeatable). Default: all.", valueName: "tag"))
     var locales: [String] = []
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Build only this format: xhtml, markdown or man (repeatable). Default: all.", valueName: "format"))
+    @Option(name: .customLong("format"), help: ArgumentHelp("Build only this format: xhtml, markdown, man or diagram (repeatable). Default: all.", valueName: "format"))
     var formats: [String] = []
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The output folder, relative to the project root. Default: Output (with --pseudo: .build/pseudo).", valueName: "dir"))
@@ -63,16 +63,14 @@ struct Build: ParsableCommand {
             print("build: \(output)/ is up to date (\(stamp.outputs.count) files; no input changed since the last build)")
             return
         }
-        // The XHTML DTD (found through the system XML catalog, which alone takes milliseconds) is
-        // loaded on Dispatch's pool while this thread loads the project, and joined here. Only this
-        // (main) thread waits, so the pool never blocks on itself.
-        let wantsXHTML = formats.isEmpty || formats.contains(OutputFormat.xhtml.rawValue)
-        let validatorBox = ResultBox<Result<XHTMLValidator, DiagnosticsError>>()
+        // The DTDs of the selected formats (found through the system XML catalog, which alone takes
+        // milliseconds) load on Dispatch's pool while this thread loads the project, and are joined
+        // here. Only this (main) thread waits, so the pool never blocks on itself.
+        let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
+        let validatorBox = ResultBox<Result<[DTDIdentity: DTDValidator], DiagnosticsError>>()
         let group = DispatchGroup()
-        if wantsXHTML {
-            DispatchQueue.global().async(group: group) {
-                validatorBox.set(Result { () throws(DiagnosticsError) -> XHTMLValidator in try XHTMLValidator() })
-            }
+        DispatchQueue.global().async(group: group) {
+            validatorBox.set(Result { () throws(DiagnosticsError) -> [DTDIdentity: DTDValidator] in try Builder.validators(for: selectedFormats) })
         }
         let (loaded, loadDiagnostics) = ProjectLoader(root: options.root, compactTranslations: true).load()
         group.wait()
@@ -92,15 +90,23 @@ struct Build: ParsableCommand {
             throw ExitCode(ExitStatus.environment)
         }
         let selectedLocales = locales.isEmpty ? project.locales : locales
-        let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
-        var validator: XHTMLValidator? = nil
-        if case .failure(let error)? = validatorResult {
+        var validators: [DTDIdentity: DTDValidator] = [:]
+        switch validatorResult {
+        case .failure(let error)?:
             report(loadDiagnostics + error.diagnostics)
             throw ExitCode(ExitStatus.environment)
-        } else if case .success(let v)? = validatorResult {
-            validator = v
+        case .success(let v)?: validators = v
+        case nil: break
         }
-        let builder = Builder(project: project, validator: validator, outputName: output)
+        // Graphviz only for a catalog with connections, and only when the diagram is built.
+        var graphviz: Graphviz? = nil
+        if selectedFormats.contains(.diagram), !project.catalog.connections.isEmpty {
+            do { graphviz = try Graphviz.locate() } catch {
+                report(loadDiagnostics + error.diagnostics)
+                throw ExitCode(ExitStatus.environment)
+            }
+        }
+        let builder = Builder(project: project, validators: validators, graphviz: graphviz, outputName: output)
         let tree = OutputTree(directory: options.root.appendingPathComponent(output))
         let complete = locales.isEmpty && formats.isEmpty
         func failed(_ diagnostics: [Diagnostic]) -> Bool {

@@ -7,7 +7,7 @@ import XHTMLValidation
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check an existing output tree: XHTML against the DTD, man pages, Markdown structure.",
-        discussion: "XHTML pages (*.html) are validated against the XHTML 1.0 Strict DTD with libxml2, offline. Man pages (man/**/*.[1-9]) get PortDoc's structural checks, and `mandoc -T lint -W warning` when mandoc is installed. Markdown files (*.md) are checked for table cell counts and footnote definitions. Exit 0 when everything is valid, 1 otherwise."
+        discussion: "XHTML pages (*.html) are validated against the XHTML 1.0 Strict DTD and diagrams (*.svg) against the SVG 1.1 DTD with libxml2, offline. Man pages (man/**/*.[1-9]) get PortDoc's structural checks, and `mandoc -T lint -W warning` when mandoc is installed. Markdown files (*.md) are checked for table cell counts and footnote definitions. Exit 0 when everything is valid, 1 otherwise."
     )
 
     @Argument(help: ArgumentHelp("The folder to check.", valueName: "dir"))
@@ -20,8 +20,8 @@ struct Validate: ParsableCommand {
             FileHandle.standardError.write(Data("portdoc: error: no files to validate in \(directory)/\n".utf8))
             throw ExitCode(ExitStatus.findings)
         }
-        let validator: XHTMLValidator
-        do { validator = try XHTMLValidator() } catch {
+        let validators: [DTDIdentity: DTDValidator]
+        do { validators = try Builder.validators(for: OutputFormat.allCases) } catch {
             report(error.diagnostics)
             throw ExitCode(ExitStatus.environment)
         }
@@ -31,7 +31,7 @@ struct Validate: ParsableCommand {
         for path in files {
             let display = "\(directory)/\(path)"
             let url = tree.directory.appendingPathComponent(path)
-            guard path.hasSuffix(".html") || path.hasSuffix(".md") || OutputValidation.isManPage(display) else { continue }
+            guard FormatDefinition.all.contains(where: { !$0.suffix.isEmpty && path.hasSuffix($0.suffix) }) || OutputValidation.isManPage(display) else { continue }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 diagnostics.append(.error("cannot read the file", at: SourceLocation(path: display, line: 1, column: 1), id: "io.read"))
                 continue
@@ -39,7 +39,7 @@ struct Validate: ParsableCommand {
             checked += 1
             switch TextNormalization.decodeUTF8([UInt8](data), path: display) {
             case .failure(let d): diagnostics.append(d); continue
-            case .success(let text): diagnostics += OutputValidation.check(text, path: display, validator: validator)
+            case .success(let text): diagnostics += OutputValidation.check(text, path: display, validators: validators)
             }
             if OutputValidation.isManPage(display), mandoc {
                 diagnostics += (try? Mandoc.lint(file: url, displayPath: display)) ?? [.error("could not run mandoc", at: nil, id: "man.mandoc-lint")]

@@ -79,7 +79,9 @@ struct RenderTests {
         let (loaded, _) = ProjectLoader(root: repoRoot).load()
         let project = try #require(loaded)
         let validator = try #require(sharedValidator, "the XHTML DTD must be installed (make deps)")
-        let (files, d) = Builder(project: project, validator: validator).build(locales: project.locales, formats: OutputFormat.allCases)
+        let validators = try Builder.validators(for: OutputFormat.allCases)
+        let (files, d) = Builder(project: project, validators: validators, graphviz: try Graphviz.locate()).build(locales: project.locales, formats: OutputFormat.allCases)
+        #expect(files.filter { $0.path.hasSuffix("/diagram.svg") }.count == 2)
         #expect(d == [], "\(lines(d))")
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-man-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
@@ -138,7 +140,8 @@ struct RenderTests {
         #expect(html.contains("api.push.apple.com") && md.contains("api.push.apple.com") && man.contains("api.push.apple.com"))
         // The GCM/FCM footnote: two linked references and one definition in every format.
         #expect(html.contains("id=\"fnref-gcm-deprecated-1\"") && html.contains("id=\"fnref-gcm-deprecated-2\"") && html.contains("<li id=\"fn-gcm-deprecated\">"))
-        #expect(md.components(separatedBy: "[^gcm-deprecated]").count - 1 == 3)
+        // Two references in the table, one in the connection list (the FCM row), one definition.
+        #expect(md.components(separatedBy: "[^gcm-deprecated]").count - 1 == 4)
         #expect(man.split(separator: "\n").filter { $0.hasSuffix("(Android) [1]") }.count == 2 && man.contains(".IP [1] 5"))
     }
 

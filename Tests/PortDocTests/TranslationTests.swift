@@ -231,7 +231,7 @@ struct TranslationTests {
         let report = TranslationCheck.run(p, thresholds: Thresholds())
         let en = try #require(report.locales.first { $0.locale == "en" })
         #expect(report.passed && en.counts.translated == en.counts.total && en.findings.isEmpty, "\(en.findings.map(\.message))")
-        #expect(en.sections.map(\.section) == ["document", "agent", "web-console", "server", "rd-sensor", "mdc", "mdm-device", "footnotes", "interface"])
+        #expect(en.sections.map(\.section) == ["document", "agent", "web-console", "server", "rd-sensor", "mdc", "mdm-device", "footnotes", "diagram", "interface"])
         #expect(en.sections.map(\.counts.total).reduce(0, +) == p.source.entries.count)
         // The pseudo-locale of the real project passes every consistency check too.
         let pseudo = TranslationCheck.run(p.addingPseudoLocale(), thresholds: Thresholds()).locales.first { $0.locale == PseudoLocale.tag }

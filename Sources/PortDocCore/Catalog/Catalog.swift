@@ -62,6 +62,8 @@ public struct DocumentInfo: Sendable, Equatable {
     public var notices: [TextRef]
     public var closing: [TextRef]
     public var man: ManInfo
+    /// The intro paragraph (its message key) that announces the network diagram; it follows it.
+    public var diagramAfter: String? = nil
 }
 
 /// Fixed metadata for man pages, so that builds do not depend on the clock.

@@ -95,7 +95,7 @@ public enum CatalogParser {
 
     private static func parseDocument(_ node: Node, _ w: inout YAMLWalker) -> DocumentInfo? {
         let what = "'document'"
-        guard let f = w.mapping(node, what: what, allowed: ["id", "source-locale", "title", "intro", "notices", "closing", "man"]) else { return nil }
+        guard let f = w.mapping(node, what: what, allowed: ["id", "source-locale", "title", "intro", "notices", "closing", "man", "diagram-after"]) else { return nil }
         let id = w.require(f, "id", in: node, what: what).flatMap { identifier($0, what: "the document id", &w) }
         let locale = w.require(f, "source-locale", in: node, what: what).flatMap { n -> String? in
             guard let s = w.string(n, what: "'source-locale'") else { return nil }
@@ -110,8 +110,14 @@ public enum CatalogParser {
         let notices = f["notices"].map { textRefs($0.value, what: "'notices'", &w) } ?? []
         let closing = f["closing"].map { textRefs($0.value, what: "'closing'", &w) } ?? []
         let man = w.require(f, "man", in: node, what: what).flatMap { parseMan($0, &w) }
+        var diagramAfter: String? = nil
+        if let n = f["diagram-after"]?.value, let key = messageKey(n, what: "'diagram-after'", &w) {
+            if intro.contains(where: { $0.key == key }) { diagramAfter = key } else {
+                w.error("'diagram-after' names '\(key)', which is not a paragraph of 'intro'", at: n, id: "catalog.diagram")
+            }
+        }
         guard let id, let locale, let title, let man else { return nil }
-        return DocumentInfo(id: id, sourceLocale: locale, title: title, intro: intro, notices: notices, closing: closing, man: man)
+        return DocumentInfo(id: id, sourceLocale: locale, title: title, intro: intro, notices: notices, closing: closing, man: man, diagramAfter: diagramAfter)
     }
 
     private static func parseMan(_ node: Node, _ w: inout YAMLWalker) -> ManInfo? {

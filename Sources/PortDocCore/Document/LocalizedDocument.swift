@@ -17,6 +17,12 @@ public struct LocalizedDocument: Sendable, Equatable {
     public var man: ManInfo
     /// Every locale of the project, with its name in its own language, for language switchers.
     public var languages: [Language]
+    /// The parties of the network diagram and the connections between them (one per target of a
+    /// catalog connection), in catalog order; empty when the catalog declares none.
+    public var endpoints: [LocalizedEndpoint] = []
+    public var connections: [LocalizedConnection] = []
+    /// The index of the intro paragraph the diagram follows (the one announcing it).
+    public var diagramAfter: Int?
     /// Messages shown from another locale of the fallback chain, in document order; each key once.
     public var fallbacks: [Fallback]
 
@@ -104,4 +110,27 @@ public struct LocalizedFootnote: Sendable, Equatable {
     public var text: LocalizedText
     /// How many times the footnote is referenced, for back-links.
     public var references: Int
+}
+
+public struct LocalizedEndpoint: Sendable, Equatable {
+    public var id: String
+    public var label: LocalizedText
+    /// The role (section) the endpoint belongs to, with its heading.
+    public var section: String?
+}
+
+/// One edge of the network diagram: the row's protocol and ports between two endpoints.
+public struct LocalizedConnection: Sendable, Equatable {
+    public var row: String
+    public var from: String
+    public var to: String
+    public var directed: Bool
+    public var proto: String
+    public var ports: [PortSpec]
+    /// "TCP 2222 (configurable)": the protocol and each port, from the row.
+    public var portsText: LocalizedText
+    /// The whole connection as a sentence (`ui.connection.directed` or `.undirected`).
+    public var sentence: LocalizedText
+    /// Footnotes the row refers to (the GCM/FCM deprecation), for markers on the edge and in lists.
+    public var footnotes: [FootnoteRef]
 }

@@ -71,4 +71,10 @@ public struct Project: Sendable {
         "ui.man.name", "ui.man.description", "ui.man.notes", "ui.man.see-also",
         "ui.fallback-notice", "ui.source-language",
     ]
+
+    /// Interface strings a catalog with connections needs (the diagram and the connection lists).
+    public static let diagramInterfaceKeys = [
+        "ui.diagram.title", "ui.diagram.description", "ui.connections",
+        "ui.connection.directed", "ui.connection.undirected", "ui.port.configurable",
+    ]
 }

@@ -21,7 +21,8 @@ public enum ProjectChecks {
             }
             d.append(contentsOf: placeholderProblems(ref: ref, text: entry.text))
         }
-        for key in Project.requiredInterfaceKeys where source[key] == nil {
+        let required = Project.requiredInterfaceKeys + (catalog.connections.isEmpty ? [] : Project.diagramInterfaceKeys)
+        for key in required where source[key] == nil {
             d.error("interface string '\(key)' is missing; the renderers need it", at: SourceLocation(path: source.path, line: 1, column: 1), id: "text.missing-key")
         }
         for entry in source.entries where !used.contains(entry.key) && !entry.key.hasPrefix(SourceText.interfacePrefix) {

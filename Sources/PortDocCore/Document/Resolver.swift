@@ -17,10 +17,17 @@ public enum Resolver {
         var run = Run(project: project, locale: locale)
         let location = SourceLocation(path: project.source.path, line: 1, column: 1)
         var result: [String: LocalizedText] = [:]
-        for key in project.source.keys where key.hasPrefix(SourceText.interfacePrefix) {
+        for key in project.source.keys where key.hasPrefix(SourceText.interfacePrefix) && !isPattern(key, in: project.source) {
             result[key] = run.text(TextRef(key: key, location: location), values: ["count": "0"])
         }
         return result
+    }
+
+    /// An interface string with placeholders other than `{count}` (`ui.connection.directed`,
+    /// `ui.port.configurable`): a pattern the resolver fills where it is used, not a text of its own.
+    static func isPattern(_ key: String, in source: SourceText) -> Bool {
+        guard let text = source[key]?.text, let names = Placeholder.names(in: text) else { return false }
+        return names.contains { $0 != "count" }
     }
 
     /// A locale's name in its own language (`ui.language-name`); when untranslated, its CLDR name, else its tag.
@@ -104,11 +111,13 @@ public enum Resolver {
                 .sorted { footnoteNumbers[$0.id, default: 0] < footnoteNumbers[$1.id, default: 0] }
                 .map { LocalizedFootnote(id: $0.id, number: footnoteNumbers[$0.id, default: 0], text: text($0.text), references: footnoteCounts[$0.id] ?? 0) }
 
+            let (endpoints, connections) = diagram()
+
             var interface: [String: LocalizedText] = [:]
             let uiKeys = project.source.keys.filter { $0.hasPrefix(SourceText.interfacePrefix) }
             let location = SourceLocation(path: project.source.path, line: 1, column: 1)
             let noticeKey = "ui.fallback-notice"
-            for key in uiKeys where key != noticeKey {
+            for key in uiKeys where key != noticeKey && !Resolver.isPattern(key, in: project.source) {
                 interface[key] = text(TextRef(key: key, location: location))
             }
             // The notice counts every fallback of the document, interface strings and itself included.
@@ -130,7 +139,39 @@ public enum Resolver {
             return LocalizedDocument(
                 locale: locale, sourceLocale: sourceLocale, id: catalog.document.id, title: title, intro: intro,
                 notices: notices, sections: sections, footnotes: footnotes, closing: closing, interface: interface,
-                man: man, languages: languages, fallbacks: fallbacks)
+                man: man, languages: languages, endpoints: endpoints, connections: connections,
+                diagramAfter: connections.isEmpty ? nil : catalog.document.diagramAfter.flatMap { key in catalog.document.intro.firstIndex { $0.key == key } } ?? max(0, intro.count - 1),
+                fallbacks: fallbacks)
+        }
+
+        /// The endpoints with their labels, and one connection per target, with the row's ports.
+        mutating func diagram() -> ([LocalizedEndpoint], [LocalizedConnection]) {
+            let catalog = project.catalog
+            guard !catalog.connections.isEmpty else { return ([], []) }
+            let endpoints = catalog.endpoints.map { LocalizedEndpoint(id: $0.id, label: text($0.label), section: $0.section) }
+            let labels = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0.label.plain) })
+            let location = SourceLocation(path: project.source.path, line: 1, column: 1)
+            var connections: [LocalizedConnection] = []
+            for connection in catalog.connections {
+                guard let row = catalog.row(withID: connection.row)?.row else { continue }
+                let ports = row.ports.map { port -> String in
+                    let number = port.label.map { "\(port.numberText) (\($0))" } ?? port.numberText
+                    guard port.configurable else { return number }
+                    return text(TextRef(key: "ui.port.configurable", location: location), values: ["port": number]).plain
+                }
+                let portsText = LocalizedText(pieces: [.text(row.proto + " " + ports.joined(separator: ", "))], fallbackLocale: nil)
+                // The row's footnote markers, numbered as in the tables.
+                let notes = row.description.flatMap(\.text.footnotes).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                let refs = notes.compactMap { id in footnoteNumbers[id].map { FootnoteRef(id: id, number: $0, occurrence: 0) } }
+                for target in connection.to {
+                    let key = connection.directed ? "ui.connection.directed" : "ui.connection.undirected"
+                    let sentence = text(TextRef(key: key, location: location),
+                                        values: ["from": labels[connection.from] ?? connection.from, "to": labels[target] ?? target, "ports": portsText.plain])
+                    connections.append(LocalizedConnection(row: connection.row, from: connection.from, to: target, directed: connection.directed,
+                                                           proto: row.proto, ports: row.ports, portsText: portsText, sentence: sentence, footnotes: refs))
+                }
+            }
+            return (endpoints, connections)
         }
 
         func languageName(_ tag: String) -> String {

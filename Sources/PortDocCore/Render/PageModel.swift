@@ -10,11 +10,20 @@ protocol FormatWriter {
     func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject
     /// The link from this page to the same document in `locale`, or nil where the format has none.
     func href(toLocale locale: String, documentID: String) -> String?
+    /// The link from this page to its network diagram, or nil where the format shows none.
+    func diagramHref(_ doc: LocalizedDocument) -> String?
 }
 
 extension FormatWriter {
     func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject { [:] }
     func href(toLocale locale: String, documentID: String) -> String? { nil }
+    func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
+
+    /// A connection as the lists show it: its sentence and the row's footnote markers.
+    func connection(_ c: LocalizedConnection, page: TextDirection) -> TemplateValue {
+        let text: TemplateValue = c.footnotes.isEmpty ? value(c.sentence, page: page) : .markup(inline(c.sentence) + c.footnotes.map(marker).joined())
+        return ["text": text, "from": .plain(c.from), "to": .plain(c.to), "ports": .plain(c.portsText.plain), "directed": .bool(c.directed)]
+    }
 
     func paragraph(_ p: Paragraph) -> String {
         inline(p.text) + p.footnotes.map(marker).joined()
@@ -87,7 +96,12 @@ enum PageModel {
             "title": title,
             // Older templates' names for the same values (the engine now escapes by slot).
             "titleHeading": title,
-            "intro": paragraphs(doc.intro, writer, page),
+            "intro": .list(doc.intro.enumerated().map { index, p in
+                ["text": writer.value(p, page: page), "first": .bool(index == 0), "diagram": .bool(index == doc.diagramAfter)]
+            }),
+            "hasConnections": .bool(!doc.connections.isEmpty),
+            "connections": .list(doc.connections.map { writer.connection($0, page: page) }),
+            "diagramImage": .plain(writer.diagramHref(doc) ?? ""),
             "notices": paragraphs(doc.notices, writer, page),
             "sections": .list(sections),
             "footnotes": .list(doc.footnotes.map { note in

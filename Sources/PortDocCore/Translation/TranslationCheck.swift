@@ -106,6 +106,7 @@ public enum TranslationCheck {
             }
         }
         for footnote in catalog.footnotes { assign(footnote.text.key, "footnotes") }
+        for endpoint in catalog.endpoints { assign(endpoint.label.key, "diagram") }
         for ref in doc.closing { assign(ref.key, "document") }
         for entry in project.source.entries where owner[entry.key] == nil {
             assign(entry.key, entry.key.hasPrefix(SourceText.interfacePrefix) ? "interface" : "unused")

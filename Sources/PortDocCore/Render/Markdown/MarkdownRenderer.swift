@@ -16,6 +16,9 @@ public enum MarkdownRenderer {
 
         func href(toLocale locale: String, documentID: String) -> String? { "../\(locale)/\(documentID).md" }
 
+        /// `markdown/<locale>/<id>.md` → `html/<locale>/diagram.svg`, inside Output/.
+        func diagramHref(_ doc: LocalizedDocument) -> String? { "../../" + DiagramRenderer.relativePath(for: doc) }
+
         func portsCell(_ ports: [PortSpec]) -> String {
             ports.map { MarkdownEscaper.text(Self.portText($0)) }.joined(separator: "<br>")
         }

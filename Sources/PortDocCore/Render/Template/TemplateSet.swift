@@ -46,6 +46,7 @@ public struct TemplateSet: Sendable {
         case XHTMLRenderer.format: XHTMLSyntax()
         case ManRenderer.format: RoffSyntax()
         case MarkdownRenderer.format: MarkdownSyntax()
+        case DiagramRenderer.format: DOTSyntax()
         default: PlainSyntax()
         }
     }

@@ -30,9 +30,13 @@ public enum XHTMLRenderer {
 
         func href(toLocale locale: String, documentID: String) -> String? { "../\(locale)/index.html" }
 
+        /// A marker with its back-link target; occurrence 0 (a connection list's marker) has none.
         func marker(_ ref: FootnoteRef) -> String {
-            "<sup class=\"fnref\"><a href=\"#fn-\(ref.id)\" id=\"fnref-\(ref.id)-\(ref.occurrence)\">\(ref.number)</a></sup>"
+            let id = ref.occurrence > 0 ? " id=\"fnref-\(ref.id)-\(ref.occurrence)\"" : ""
+            return "<sup class=\"fnref\"><a href=\"#fn-\(ref.id)\"\(id)>\(ref.number)</a></sup>"
         }
+
+        func diagramHref(_ doc: LocalizedDocument) -> String? { "diagram.svg" }
 
         func portsCell(_ ports: [PortSpec]) -> String {
             if direction == .rtl {
