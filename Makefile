@@ -2,8 +2,9 @@
 SWIFT ?= swift
 # Debian packages the build and the tests need: libxml2 headers, the XHTML DTD (XML catalog),
 # mandoc and groff for man-page linting, gettext for msgfmt --check, cmark-gfm to read generated
-# Markdown back in the tests, pkg-config for SwiftPM, graphviz (dot) to lay out the network diagram.
-APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz
+# Markdown back in the tests, pkg-config for SwiftPM, graphviz (dot) to lay out the network diagram,
+# libxml2-utils (xmllint, a second opinion on the SVG in the tests).
+APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps bench-deps build docs test bench check validate clean

@@ -334,6 +334,9 @@ enum LibXML {
     /// Initialises libxml2 once and refuses every network load process-wide.
     private static let initialized: Bool = {
         xmlInitParser()
+        // The catalog is initialised once, here: libxml2 2.9 initialises it lazily on first use,
+        // and two threads resolving their first DTD at once deadlocked on its mutex.
+        xmlInitializeCatalog()
         xmlSetExternalEntityLoader { url, id, context in
             // Only files of the DTDs in use (each DTD and its .ent and .mod modules, found through the
             // XML catalog) may load; every other external entity or DTD is refused, whatever its scheme.
@@ -357,11 +360,17 @@ enum LibXML {
     static let dtdDirectory: String? = directory(of: .xhtml1Strict)
 
     private static let lock = NSLock()
+    private static let catalogLock = NSLock()
     nonisolated(unsafe) private static var admitted: [String] = []
 
     /// Allows the files of `dtd`'s directory to load (done when a validator for it is made).
     static func admit(_ dtd: DTDIdentity) {
-        guard let dir = directory(of: dtd) else { return }
+        // Resolved one at a time, but not under `lock`: resolving may load a delegated catalog
+        // through the entity loader, which takes `lock`.
+        catalogLock.lock()
+        let dir = directory(of: dtd)
+        catalogLock.unlock()
+        guard let dir else { return }
         lock.lock()
         if !admitted.contains(dir) { admitted.append(dir) }
         lock.unlock()

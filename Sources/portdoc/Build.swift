@@ -54,7 +54,8 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let timer = PhaseTimer()
-        let outputURL = options.root.appendingPathComponent(output)
+        // An absolute --output is used as it is; a relative one is below the project root.
+        let outputURL = output.hasPrefix("/") ? URL(fileURLWithPath: output) : options.root.appendingPathComponent(output)
         let stampURL = BuildStamp.url(for: outputURL)
         let inputs = BuildStamp.inputs(root: options.root, folders: ["Catalog", "Locales"], templates: options.root.appendingPathComponent("Templates"), settings: settings)
         if !check && !force, let stamp = BuildStamp.read(stampURL), stamp.inputs == inputs,
@@ -107,7 +108,7 @@ struct Build: ParsableCommand {
             }
         }
         let builder = Builder(project: project, validators: validators, graphviz: graphviz, outputName: output)
-        let tree = OutputTree(directory: options.root.appendingPathComponent(output))
+        let tree = OutputTree(directory: outputURL)
         let complete = locales.isEmpty && formats.isEmpty
         func failed(_ diagnostics: [Diagnostic]) -> Bool {
             let all = Diagnostics(diagnostics)

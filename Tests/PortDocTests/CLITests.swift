@@ -55,6 +55,18 @@ struct CLITests {
         #expect(try snapshot(dir) == before)
     }
 
+    /// `-o /abs/path` writes there, not below the project root.
+    @Test func anAbsoluteOutputFolderIsUsedAsItIs() throws {
+        let dir = try copyProject()
+        let target = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-abs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: target) }
+        let r = try portdoc(["build", "--format", "markdown", "-o", target.path], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: target.appendingPathComponent("markdown/en/eset-protect-ports.md").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(String(target.path.dropFirst())).path))
+        #expect(r.stdout.contains("to \(target.path)/"), "\(r.stdout)")
+    }
+
     @Test func aBrokenCatalogLeavesOutputUntouched() throws {
         let dir = try copyProject()
         defer { try? FileManager.default.removeItem(at: dir) }

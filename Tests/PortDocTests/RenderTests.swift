@@ -18,10 +18,10 @@ struct RenderTests {
     /// Golden files: Fixtures/mini/expected/<path>. Re-record with PORTDOC_RECORD=1 swift test.
     @Test func goldenFilesPerFormatAndLocale() throws {
         let project = try loadMiniProject()
-        let (files, d) = Builder(project: project, validator: sharedValidator).build(locales: ["de", "en"], formats: OutputFormat.allCases)
+        let (files, d) = try fullBuilder(project).build(locales: ["de", "en"], formats: OutputFormat.allCases)
         #expect(Diagnostics(d).errors == [], "\(lines(d))")
         #expect(files.map(\.path).sorted() == [
-            "html/de/index.html", "html/en/index.html", "html/index.html", "html/style.css",
+            "html/de/diagram.svg", "html/de/index.html", "html/en/diagram.svg", "html/en/index.html", "html/index.html", "html/style.css",
             "man/de/man7/mini-ports.7", "man/man7/mini-ports.7",
             "markdown/de/mini.md", "markdown/en/mini.md",
         ])
@@ -79,8 +79,7 @@ struct RenderTests {
         let (loaded, _) = ProjectLoader(root: repoRoot).load()
         let project = try #require(loaded)
         let validator = try #require(sharedValidator, "the XHTML DTD must be installed (make deps)")
-        let validators = try Builder.validators(for: OutputFormat.allCases)
-        let (files, d) = Builder(project: project, validators: validators, graphviz: try Graphviz.locate()).build(locales: project.locales, formats: OutputFormat.allCases)
+        let (files, d) = try fullBuilder(project).build(locales: project.locales, formats: OutputFormat.allCases)
         #expect(files.filter { $0.path.hasSuffix("/diagram.svg") }.count == 2)
         #expect(d == [], "\(lines(d))")
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-man-\(UUID().uuidString)")
@@ -161,7 +160,7 @@ struct RenderTests {
         var project = try loadMiniProject()
         let templatesDir = repoRoot.appendingPathComponent("Templates/xhtml")
         var files: [TemplateSet.File] = []
-        for name in ["page.mustache", "section.mustache", "index.mustache", "style.css"] {
+        for name in ["page.mustache", "section.mustache", "diagram.mustache", "index.mustache", "style.css"] {
             var text = try String(contentsOf: templatesDir.appendingPathComponent(name), encoding: .utf8)
             if name == "page.mustache" { text = text.replacingOccurrences(of: "<h1>{{title}}</h1>", with: "<h1><marquee>{{title}}</marquee></h1>") }
             files.append(.init(relativePath: "xhtml/\(name)", path: "Templates/xhtml/\(name)", text: text))
@@ -182,15 +181,15 @@ struct RenderTests {
         let index = try #require(file.entries.firstIndex { $0.context == "row.db" })
         file.entries[index].string = ""
         project.translations["en"] = Translation(locale: "en", file: file)
-        #expect(project.completeness(of: "en") == (24, 25))
-        #expect(project.completeness(of: "de") == (25, 25))
+        #expect(project.completeness(of: "en") == (33, 34))
+        #expect(project.completeness(of: "de") == (34, 34))
         let (files, d) = Builder(project: project, validator: sharedValidator).build(locales: ["de", "en"], formats: [.xhtml])
         #expect(lines(d) == ["Locales/en.po:39:1: warning: 'row.db' is untranslated in 'en'; showing the 'de' text [build.fallback]"])
         let page = try #require(files.first { $0.path == "html/en/index.html" }).contents
         #expect(page.contains("<span class=\"fallback\" lang=\"de\" xml:lang=\"de\">Externe Datenbank</span>"))
         #expect(page.contains("Not yet translated: 1."))
         let languageIndex = try #require(files.first { $0.path == "html/index.html" }).contents
-        #expect(languageIndex.contains("96&#160;% (24/25)"))
+        #expect(languageIndex.contains("97&#160;% (33/34)"))
     }
 
     @Test func markdownAndManChecksFindBrokenStructure() {

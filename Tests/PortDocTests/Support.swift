@@ -1,10 +1,16 @@
 import Foundation
 import PortDocCore
+import PortDocIO
 import Testing
 
 /// The repository root, found from this file's path (tests read the real Catalog/, Locales/, Templates/).
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let fixturesRoot = repoRoot.appendingPathComponent("Tests/PortDocTests/Fixtures")
+
+/// A builder for every format: the XHTML and SVG validators, and Graphviz for the diagram.
+func fullBuilder(_ project: Project) throws -> Builder {
+    Builder(project: project, validators: try Builder.validators(for: OutputFormat.allCases), graphviz: try Graphviz.locate())
+}
 
 /// Diagnostics printed as users see them.
 func lines(_ diagnostics: [Diagnostic]) -> [String] { diagnostics.map(\.description) }

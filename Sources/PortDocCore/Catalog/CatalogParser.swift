@@ -26,8 +26,8 @@ public enum CatalogParser {
         }
         let endpoints = fields["endpoints"].map { parseEndpoints($0.value, &w) } ?? []
         let connections = fields["connections"].map { parseConnections($0.value, &w) } ?? []
-        if connections.isEmpty != endpoints.isEmpty, let node = (fields["endpoints"] ?? fields["connections"])?.key {
-            w.error(endpoints.isEmpty ? "'connections' need 'endpoints' to connect" : "'endpoints' are declared but no 'connections' use them", at: node, id: "catalog.connection")
+        if (fields["endpoints"] == nil) != (fields["connections"] == nil), let node = (fields["endpoints"] ?? fields["connections"])?.key {
+            w.error(fields["endpoints"] == nil ? "'connections' need 'endpoints' to connect" : "'endpoints' are declared but there are no 'connections'", at: node, id: "catalog.connection")
         }
         guard let document, let sections else { return nil }
         return Catalog(path: w.path, document: document, footnotes: footnotes, sections: sections, endpoints: endpoints, connections: connections)

@@ -69,9 +69,10 @@ enum PageModel {
             .object([
                 "id": .plain(section.id),
                 "heading": writer.value(section.heading, page: page),
-                "tables": .list(section.tables.map { table in
+                "tables": .list(section.tables.enumerated().map { index, table in
                     var fields: TemplateObject = [
                         "id": .plain(table.id),
+                        "first": .bool(index == 0),
                         "rows": .list(table.rows.map { row in
                             var r: TemplateObject = [:]
                             if wantsProtocol { r["protocol"] = .text(TextValue(row.proto, dir: codeDirection)) }
