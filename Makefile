@@ -3,11 +3,15 @@ SWIFT ?= swift
 # Debian packages the build and the tests need: libxml2 headers, the XHTML DTD (XML catalog),
 # mandoc and groff for man-page linting, gettext for msgfmt --check, cmark-gfm to read generated
 # Markdown back in the tests, pkg-config for SwiftPM, graphviz (dot) to lay out the network diagram,
-# libxml2-utils (xmllint, a second opinion on the SVG in the tests).
-APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils
+# libxml2-utils (xmllint, a second opinion on the SVG in the tests), and for the test that every
+# diagram label fits its box: Debian's Python with Pillow and the fonts a reader's browser uses for
+# the diagram's Helvetica (Liberation Sans), Japanese (IPAGothic) and Arabic (DejaVu Sans);
+# librsvg2-bin renders the diagram previews (make diagrams).
+APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils \
+	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps build docs test bench check validate clean
+.PHONY: deps bench-deps build docs test bench check validate clean diagrams
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -47,6 +51,14 @@ bench-deps: deps
 bench: bench-deps
 	$(SWIFT) build -c release --product portdoc
 	python3 Tests/Benchmarks/bench.py
+
+# PNG previews of the network diagram, one per locale, for the README (rendered from Output/).
+diagrams: docs
+	@mkdir -p Templates/diagram/preview
+	@for svg in Output/html/*/diagram.svg; do \
+	  locale=$$(basename $$(dirname $$svg)); \
+	  rsvg-convert --background-color=white -o Templates/diagram/preview/diagram-$$locale.png $$svg && echo "wrote Templates/diagram/preview/diagram-$$locale.png"; \
+	done
 
 clean:
 	rm -rf .build

@@ -4,7 +4,8 @@ import PortDocCore
 /// Lays out DOT as SVG with Graphviz's `dot`, with only its core plugins: text is then measured
 /// with Graphviz's built-in font metrics instead of Pango and the machine's fonts, so the same
 /// input gives the same SVG bytes on every machine with the same Graphviz (Debian 12: 2.43).
-/// Measured on the seed: about 15 ms per diagram through `dot`; see README ("The network diagram").
+/// Measured on the seed: 5.1 ms per diagram through `dot` (libgvc in process: 5.7 ms for the
+/// context, which loads Pango too, plus 3.4 ms per diagram); see README ("The network diagram").
 public struct Graphviz: Sendable {
     public let dot: URL
     /// A folder holding links to the core and dot-layout plugins and their `config6a`

@@ -130,6 +130,33 @@ struct DiagramTests {
         #expect(try #require(files["html/en/index.html"]).contains("<li>Client &lt;\"&amp;\"&gt; computer → Database &amp; Co. \\ \\N: TCP 1433 (Microsoft SQL), 3306 (MySQL)</li>"))
     }
 
+    /// Every label fits its box, measured with real fonts (Tests/Tools/label_fit.py): Latin and
+    /// German compounds (the repository's diagrams, the mini fixture's 66-letter compound),
+    /// Japanese and Arabic (the mini fixture's ja and ar).
+    @Test func labelsFitTheirBoxesInEveryScript() throws {
+        var svgs: [String: String] = [:]
+        for root in [repoRoot, fixturesRoot.appendingPathComponent("mini")] {
+            let (_, files, d) = try Self.build(root)
+            #expect(Diagnostics(d).errors.isEmpty, "\(lines(d))")
+            for (path, text) in files where path.hasSuffix("diagram.svg") { svgs[root.lastPathComponent + "-" + path] = text }
+        }
+        #expect(svgs.keys.contains("mini-html/ja/diagram.svg") && svgs.keys.contains("mini-html/ar/diagram.svg"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-fit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paths: [String] = []
+        for (name, text) in svgs {
+            let url = dir.appendingPathComponent(name.replacingOccurrences(of: "/", with: "_"))
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            paths.append(url.path)
+        }
+        // Debian's Python, which has python3-pil (make deps); not a virtual environment's.
+        let script = repoRoot.appendingPathComponent("Tests/Tools/label_fit.py").path
+        let result = try #require(try runTool("env", ["-i", "/usr/bin/python3", script] + paths.sorted()))
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("0 overflowing"), "\(result.stdout)")
+    }
+
     @Test func connectionsAreCheckedWithPositions() {
         let base = miniCatalog.replacingOccurrences(of: "          - protocol: TCP", with: "          - id: web\n            protocol: TCP")
         func check(_ tail: String) -> [String] { parseCatalog(base + "\n" + tail).1 }

@@ -170,8 +170,8 @@ struct RenderTests {
         project.templates = set
         let (_, d) = Builder(project: project, validator: sharedValidator).build(locales: ["de"], formats: [.xhtml])
         #expect(lines(d) == [
-            "Output/html/de/index.html:20:1: error: Element marquee is not declared in h1 list of possible children [xhtml.invalid]",
-            "Output/html/de/index.html:20:5: error: No declaration for element marquee [xhtml.invalid]",
+            "Output/html/de/index.html:24:1: error: Element marquee is not declared in h1 list of possible children [xhtml.invalid]",
+            "Output/html/de/index.html:24:5: error: No declaration for element marquee [xhtml.invalid]",
         ])
     }
 

@@ -129,6 +129,8 @@ public struct LocalizedConnection: Sendable, Equatable {
     public var ports: [PortSpec]
     /// "TCP 2222 (configurable)": the protocol and each port, from the row.
     public var portsText: LocalizedText
+    /// Each port as `portsText` shows it ("2222 (configurable)", "1433 (Microsoft SQL)").
+    public var portLabels: [String]
     /// The whole connection as a sentence (`ui.connection.directed` or `.undirected`).
     public var sentence: LocalizedText
     /// Footnotes the row refers to (the GCM/FCM deprecation), for markers on the edge and in lists.

@@ -62,7 +62,12 @@ public enum DiagramRenderer {
     public static func mergedEdges(_ doc: LocalizedDocument) -> [Edge] {
         var edges: [Edge] = []
         for c in doc.connections {
-            let line = c.portsText.plain + c.footnotes.map { " [\($0.number)]" }.joined()
+            // A port label holding right-to-left text ("443 (قابل للتغيير)") is a first-strong
+            // isolate (FSI … PDI, UAX #9), so that the numbers after it keep their order.
+            let ports = c.portLabels.map { label in
+                label.unicodeScalars.contains { [.arabic, .hebrew].contains(ScriptClass.of($0)) } ? "\u{2068}\(label)\u{2069}" : label
+            }
+            let line = c.proto + " " + ports.joined(separator: ", ") + c.footnotes.map { " [\($0.number)]" }.joined()
             if let i = edges.firstIndex(where: { $0.directed == c.directed && (($0.from, $0.to) == (c.from, c.to) || (!c.directed && ($0.from, $0.to) == (c.to, c.from))) }) {
                 if !edges[i].lines.contains(line) { edges[i].lines.append(line) }
             } else {
