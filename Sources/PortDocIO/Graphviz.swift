@@ -86,27 +86,32 @@ public struct Graphviz: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        // Write and read on separate threads: a large graph fills the pipes both ways.
-        let writer = Thread {
+        // Write and read on threads of their own (not Dispatch's pool, which the build's parallel
+        // loop already occupies): a large graph fills the pipes both ways.
+        let finished = DispatchSemaphore(value: 0)
+        let errors = DataBox()
+        Thread {
             stdin.fileHandleForWriting.write(input)
             try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let errData = ErrorBox()
-        let reader = Thread { errData.set(stderr.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
+            finished.signal()
+        }.start()
+        Thread {
+            errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
+            finished.signal()
+        }.start()
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errData.done { usleep(200) }
-        return (process.terminationStatus, out, String(decoding: errData.data, as: UTF8.self))
+        finished.wait()
+        finished.wait()
+        return (process.terminationStatus, out, String(decoding: errors.data, as: UTF8.self))
     }
 }
 
-private final class ErrorBox: @unchecked Sendable {  // guarded by `lock`
+private final class DataBox: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private var _data = Data()
-    private var _done = false
-    func set(_ d: Data) { lock.lock(); _data = d; _done = true; lock.unlock() }
-    var done: Bool { lock.lock(); defer { lock.unlock() }; return _done }
-    var data: Data { lock.lock(); defer { lock.unlock() }; return _data }
+    var data: Data {
+        get { lock.lock(); defer { lock.unlock() }; return _data }
+        set { lock.lock(); _data = newValue; lock.unlock() }
+    }
 }
