@@ -52,7 +52,8 @@ public struct ProjectLoader: Sendable {
                 return
             } else {
                 let path = poPaths[index - 2]
-                let tag = String((path as NSString).lastPathComponent.dropLast(3))
+                // Weblate and Poedit name files the gettext way (pt_BR.po, sr@latin.po): read as pt-BR, sr-Latn.
+                let tag = LocaleTag.fromGettext(String((path as NSString).lastPathComponent.dropLast(3)))
                 if let problem = LocaleTag.problem(with: tag) {
                     local.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
                 } else if let text = read(path, &local) {
@@ -86,6 +87,10 @@ public struct ProjectLoader: Sendable {
             guard let translation = slots.translations[i + 2] else { continue }
             if translation.locale == sourceLocale {
                 d.error("'\(sourceLocale)' is the source locale; its text lives in \(sourcePath), not in a PO file", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.source-po")
+                continue
+            }
+            if let other = translations[translation.locale] {
+                d.error("\(path) and \(other.file.path) are both for '\(translation.locale)'; keep one", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.duplicate")
                 continue
             }
             translations[translation.locale] = translation

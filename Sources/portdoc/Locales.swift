@@ -92,8 +92,11 @@ struct Locales: ParsableCommand {
 
         @OptionGroup var options: ProjectOptions
 
-        @Argument(help: ArgumentHelp("A BCP 47 language tag, such as fr, pt-BR or sr-Latn.", valueName: "tag"))
-        var tag: String
+        @Argument(help: ArgumentHelp("A BCP 47 language tag, such as fr, pt-BR or sr-Latn (gettext's pt_BR and sr@latin are read as those).", valueName: "tag"))
+        var given: String
+
+        /// The tag as BCP 47 writes it.
+        var tag: String { LocaleTag.fromGettext(given) }
 
         func validate() throws {
             if let problem = LocaleTag.problem(with: tag) { throw ValidationError("the tag \(problem)") }
@@ -105,8 +108,8 @@ struct Locales: ParsableCommand {
             if tag.lowercased() == sourceLocale.lowercased() {
                 fail("'\(tag)' is the source locale; its text lives in Locales/\(sourceLocale).yaml", status: ExitStatus.findings)
             }
-            if let existing = project.translations.keys.first(where: { $0.lowercased() == tag.lowercased() }) {
-                fail("Locales/\(existing).po already exists; run 'portdoc locales update' to bring it up to date", status: ExitStatus.findings)
+            if let existing = project.translations.first(where: { $0.key.lowercased() == tag.lowercased() })?.value {
+                fail("\(existing.file.path) already exists; run 'portdoc locales update' to bring it up to date", status: ExitStatus.findings)
             }
             let path = "Locales/\(tag).po"
             let revisionDate: String

@@ -202,6 +202,33 @@ struct LocaleStatesTests {
         #expect(Set(rows.map(width)).count == 1, "\(rows.map { "\(width($0)) \($0)" }.joined(separator: "\n"))")
     }
 
+    /// Files as Weblate and Poedit name and head them: `pt_BR.po` is pt-BR, `sr@latin.po` is
+    /// sr-Latn, and `Language: ja_JP` in `ja.po` is Japanese; two files for one locale are an error.
+    @Test func gettextFileNamesAndHeadersAreUnderstood() throws {
+        #expect(LocaleTag.fromGettext("pt_BR") == "pt-BR")
+        #expect(LocaleTag.fromGettext("sr@latin") == "sr-Latn")
+        #expect(LocaleTag.fromGettext("sr_RS@latin") == "sr-Latn-RS")
+        #expect(LocaleTag.fromGettext("zh-Hant") == "zh-Hant")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-gettext-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: Self.root, to: dir)
+        let fm = FileManager.default
+        try fm.moveItem(at: dir.appendingPathComponent("Locales/pt-BR.po"), to: dir.appendingPathComponent("Locales/pt_BR.po"))
+        try edit(dir.appendingPathComponent("Locales/pt_BR.po"), replacing: "\"Language: pt-BR\\n\"", with: "\"Language: pt_BR\\n\"")
+        try edit(dir.appendingPathComponent("Locales/ja.po"), replacing: "\"Language: ja\\n\"", with: "\"Language: ja_JP\\n\"")
+        let loader = ProjectLoader(root: dir, templates: repoRoot.appendingPathComponent("Templates"))
+        let (project, d) = loader.load()
+        #expect(project?.locales == ["de", "ar", "en", "fr", "it", "ja", "pt", "pt-BR"], "\(lines(d))")
+        #expect(project?.translations["pt-BR"]?.file.path == "Locales/pt_BR.po")
+        #expect(project?.fallbackChain(for: "pt-BR") == ["pt", "de"])
+        // Another language in the header is still an error.
+        try edit(dir.appendingPathComponent("Locales/ja.po"), replacing: "\"Language: ja_JP\\n\"", with: "\"Language: ko\\n\"")
+        #expect(lines(loader.load().1).contains { $0.hasSuffix("error: the header says Language: ko, but the file is for 'ja' [po.language]") })
+        try edit(dir.appendingPathComponent("Locales/ja.po"), replacing: "\"Language: ko\\n\"", with: "\"Language: ja\\n\"")
+        try fm.copyItem(at: dir.appendingPathComponent("Locales/pt_BR.po"), to: dir.appendingPathComponent("Locales/pt-BR.po"))
+        #expect(lines(loader.load().1).contains("Locales/pt_BR.po:1:1: error: Locales/pt_BR.po and Locales/pt-BR.po are both for 'pt-BR'; keep one [locale.duplicate]"))
+    }
+
     @Test func glossaryTermsAreWholeWordsInEveryScript() {
         let g = Glossary(entries: [
             .init(term: "ESET PROTECT On-Prem"), .init(term: "ESET PROTECT"), .init(term: "LDAP"),

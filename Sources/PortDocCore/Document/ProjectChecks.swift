@@ -31,8 +31,14 @@ public enum ProjectChecks {
         for locale in translations.keys.sorted() {
             guard let t = translations[locale] else { continue }
             // gettext tools write underscores (pt_BR) where BCP 47 has hyphens (pt-BR).
-            if let language = t.file.headerField("Language"), language.replacing("_", with: "-").lowercased() != locale.lowercased() {
-                d.error("the header says Language: \(language), but the file is for '\(locale)'", at: t.file.header?.stringLocation, id: "po.language")
+            // Poedit and Weblate often write a region the file name leaves out (Language: ja_JP in
+            // ja.po); only another language is an error.
+            if let language = t.file.headerField("Language"), !language.isEmpty {
+                let header = LocaleTag.fromGettext(language).lowercased(), file = locale.lowercased()
+                let sameLanguage = header.split(separator: "-").first == file.split(separator: "-").first
+                if !sameLanguage {
+                    d.error("the header says Language: \(language), but the file is for '\(locale)'", at: t.file.header?.stringLocation, id: "po.language")
+                }
             }
             if t.file.header == nil {
                 d.error("the PO file has no header entry (msgid \"\")", at: SourceLocation(path: t.file.path, line: 1, column: 1), id: "po.header")

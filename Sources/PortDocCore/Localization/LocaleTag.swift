@@ -13,6 +13,23 @@ public enum LocaleTag {
 
     public static func isValid(_ tag: String) -> Bool { problem(with: tag) == nil }
 
+    /// A gettext locale name as a BCP 47 tag: `pt_BR` → `pt-BR`, `sr@latin` → `sr-Latn`,
+    /// `uz@cyrillic` → `uz-Cyrl`; a tag that is already BCP 47 stays as it is.
+    public static func fromGettext(_ name: String) -> String {
+        var base = name, script = ""
+        if let at = name.firstIndex(of: "@") {
+            base = String(name[..<at])
+            switch name[name.index(after: at)...].lowercased() {
+            case "latin": script = "Latn"
+            case "cyrillic": script = "Cyrl"
+            default: break
+            }
+        }
+        var parts = base.split(separator: "_").map(String.init)
+        if !script.isEmpty { parts.insert(script, at: min(1, parts.count)) }
+        return parts.joined(separator: "-")
+    }
+
     /// Shows control characters and NUL visibly in messages.
     static func printable(_ s: String) -> String {
         s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
