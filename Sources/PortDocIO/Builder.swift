@@ -17,18 +17,22 @@ public struct FormatDefinition: Sendable {
     /// The file suffix of its validated files.
     public let suffix: String
     let render: @Sendable (Builder, LocalizedDocument) -> [Swift.Result<OutputFile, Diagnostic>]
-    let siteFiles: (@Sendable (Builder, inout Diagnostics) -> [OutputFile])?
+    /// Files of the whole site for the built locales (indexes), given what the pages collected.
+    let siteFiles: (@Sendable (Builder, SiteIndex, inout Diagnostics) -> [OutputFile])?
 
     public static let all: [FormatDefinition] = [
         FormatDefinition(format: .xhtml, dtd: .xhtml1Strict, suffix: ".html", render: { builder, doc in
-            [XHTMLRenderer.render(doc, templates: builder.project.templates).map { OutputFile(path: "html/\(doc.locale)/index.html", contents: $0) }]
-        }, siteFiles: { builder, d in builder.xhtmlSiteFiles(&d) }),
+            [XHTMLRenderer.render(doc, layout: builder.layout, templates: builder.project.templates)
+                .map { OutputFile(path: builder.layout.page(document: doc.id, locale: doc.locale), contents: $0) }]
+        }, siteFiles: { builder, index, d in builder.xhtmlSiteFiles(index, &d) }),
         FormatDefinition(format: .markdown, dtd: nil, suffix: ".md", render: { builder, doc in
-            [MarkdownRenderer.render(doc, templates: builder.project.templates).map { OutputFile(path: "markdown/\(doc.locale)/\(doc.id).md", contents: $0) }]
-        }, siteFiles: nil),
+            [MarkdownRenderer.render(doc, layout: builder.layout, templates: builder.project.templates)
+                .map { OutputFile(path: builder.layout.markdown(document: doc.id, locale: doc.locale), contents: $0) }]
+        }, siteFiles: { builder, index, d in builder.setFiles(index, format: MarkdownRenderer.format, &d) }),
         FormatDefinition(format: .man, dtd: nil, suffix: "", render: { builder, doc in
-            [ManRenderer.render(doc, templates: builder.project.templates).map { OutputFile(path: "man/" + ManRenderer.relativePath(for: doc), contents: $0) }]
-        }, siteFiles: nil),
+            [ManRenderer.render(doc, templates: builder.project.templates)
+                .map { OutputFile(path: builder.layout.man(name: doc.man.name, section: doc.man.section, locale: doc.locale), contents: $0) }]
+        }, siteFiles: { builder, index, d in builder.setFiles(index, format: ManRenderer.format, &d) }),
         FormatDefinition(format: .diagram, dtd: .svg11, suffix: ".svg", render: { builder, doc in
             builder.diagram(doc).map { [$0] } ?? []
         }, siteFiles: nil),
@@ -110,10 +114,13 @@ public struct Builder: Sendable {
         return result
     }
 
+    /// Where every file goes and how they link.
+    public var layout: OutputLayout { OutputLayout(project: project) }
+
     /// The diagram of `doc` as SVG, laid out by Graphviz; nil when the catalog has no connections.
     func diagram(_ doc: LocalizedDocument) -> Swift.Result<OutputFile, Diagnostic>? {
         guard let dot = DiagramRenderer.dot(doc, templates: project.templates) else { return nil }
-        let path = DiagramRenderer.relativePath(for: doc)
+        let path = layout.diagram(document: doc.id, locale: doc.locale)
         return dot.flatMap { text in
             guard let graphviz else {
                 return .failure(.error("Graphviz's dot is not installed; the network diagram needs it (make deps installs Debian's graphviz)", at: nil, id: "diagram.graphviz-missing"))
@@ -143,14 +150,17 @@ public struct Builder: Sendable {
     /// the caller must not commit the sink when the result has errors.
     public func build(locales: [String], formats: [OutputFormat], into sink: some OutputSink) -> Result {
         let state = BuildState()
-        let jobs = locales
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+        // Every document in every locale, in parallel.
+        let jobs = project.documents.flatMap { document in locales.map { (document, $0) } }
+        let index = SiteIndexCollector()
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { job in
             guard !state.stopped else { return }
-            let locale = jobs[index]
-            let (doc, diagnostics) = Resolver.resolve(project, locale: locale)
+            let (document, locale) = jobs[job]
+            let (doc, diagnostics) = Resolver.resolve(project, document: document, locale: locale)
             state.add(diagnostics)
             guard let doc else { return }
             state.add(fallbackWarnings(doc))
+            if project.isSet { index.add(doc) }
             for format in formats where !state.stopped {
                 for rendered in format.definition.render(self, doc) {
                     switch rendered {
@@ -160,10 +170,11 @@ public struct Builder: Sendable {
                 }
             }
         }
+        let site = SiteIndex(locales: locales, documents: index.documents)
         for format in formats where !locales.isEmpty && !state.stopped {
             guard let siteFiles = format.definition.siteFiles else { continue }
             var siteDiagnostics = Diagnostics()
-            let files = siteFiles(self, &siteDiagnostics)
+            let files = siteFiles(self, site, &siteDiagnostics)
             state.add(siteDiagnostics.all)
             for file in files { state.deliver(file, to: sink, validating: self) }
         }
@@ -180,20 +191,25 @@ public struct Builder: Sendable {
         }
     }
 
-    /// `html/index.html` (the language index, listing every locale of the project, also in a
-    /// build of some locales only) and `html/style.css`.
-    func xhtmlSiteFiles(_ d: inout Diagnostics) -> [OutputFile] {
+    /// `html/index.html` (the language index of a one-document project, or the home page of a
+    /// set, listing every locale of the project also in a build of some locales only), the port
+    /// index of a set per built locale, `html/style.css` and (for a set) `html/filter.js`.
+    func xhtmlSiteFiles(_ index: SiteIndex, _ d: inout Diagnostics) -> [OutputFile] {
         var files: [OutputFile] = []
-        let entries = project.locales.map { tag -> XHTMLRenderer.IndexEntry in
-            let (translated, total) = project.completeness(of: tag)
-            return XHTMLRenderer.IndexEntry(tag: tag, name: Resolver.languageName(project, tag), title: Resolver.title(project, locale: tag),
-                                            translated: translated, total: total, isSource: tag == project.catalog.document.sourceLocale)
-        }
-        let source = project.catalog.document.sourceLocale
-        switch XHTMLRenderer.renderIndex(entries, locale: source, title: Resolver.title(project, locale: source),
-                                         interface: Resolver.interface(project, locale: source), templates: project.templates) {
-        case .success(let text): files.append(OutputFile(path: "html/index.html", contents: text))
-        case .failure(let diagnostic): d.append(diagnostic)
+        let source = project.sourceLocale
+        if project.isSet {
+            files += setFiles(index, format: XHTMLRenderer.format, &d)
+        } else if let document = project.documents.first {
+            let entries = project.locales.map { tag -> XHTMLRenderer.IndexEntry in
+                let (translated, total) = project.completeness(of: tag)
+                return XHTMLRenderer.IndexEntry(tag: tag, name: Resolver.languageName(project, tag), title: Resolver.title(project, document: document, locale: tag),
+                                                translated: translated, total: total, isSource: tag == source)
+            }
+            switch XHTMLRenderer.renderIndex(entries, locale: source, title: Resolver.title(project, document: document, locale: source),
+                                             interface: Resolver.interface(project, locale: source), templates: project.templates) {
+            case .success(let text): files.append(OutputFile(path: OutputLayout.home, contents: text))
+            case .failure(let diagnostic): d.append(diagnostic)
+            }
         }
         if let css = project.templates.asset(format: XHTMLRenderer.format, name: "style.css") {
             files.append(OutputFile(path: "html/style.css", contents: css))
@@ -274,5 +290,76 @@ public enum OutputValidation {
     public static func isManPage(_ path: String) -> Bool {
         let ext = (path as NSString).pathExtension
         return path.contains("man/") && ext.count >= 1 && ext.first.map { ("1"..."9").contains($0) } == true
+    }
+}
+
+/// What the pages of a set contribute to its indexes: the port uses of every document, by locale.
+public struct SiteIndex: Sendable {
+    public var locales: [String]
+    public var documents: [String: [SiteRenderer.PortUse]]
+}
+
+/// Collects port uses from the parallel page jobs.
+final class SiteIndexCollector: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var uses: [String: [String: [SiteRenderer.PortUse]]] = [:]  // locale → document → uses
+
+    func add(_ doc: LocalizedDocument) {
+        let found = SiteRenderer.portUses(doc)
+        lock.lock()
+        uses[doc.locale, default: [:]][doc.id] = found
+        lock.unlock()
+    }
+
+    /// By locale, documents in id order, so that the indexes do not depend on job order.
+    var documents: [String: [SiteRenderer.PortUse]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return uses.mapValues { byDocument in byDocument.keys.sorted().flatMap { byDocument[$0] ?? [] } }
+    }
+}
+
+extension Builder {
+    /// The index files of a set in `format`: the home page (XHTML) and the port index per built
+    /// locale (XHTML, Markdown, man); nothing for a one-document project.
+    func setFiles(_ index: SiteIndex, format: String, _ d: inout Diagnostics) -> [OutputFile] {
+        guard project.isSet else { return [] }
+        var files: [OutputFile] = []
+        func add(_ result: Swift.Result<String, Diagnostic>, _ path: String) {
+            switch result {
+            case .success(let text): files.append(OutputFile(path: path, contents: text))
+            case .failure(let diagnostic): d.append(diagnostic)
+            }
+        }
+        let source = project.sourceLocale
+        if format == XHTMLRenderer.format {
+            let entries = project.documents.map { document in
+                SiteRenderer.HomeEntry(id: document.document.id, title: Resolver.title(project, document: document, locale: source),
+                                       languages: project.locales.map { tag in
+                                           let (translated, total) = project.completeness(of: tag, document: document)
+                                           return (tag, Resolver.languageName(project, tag), translated, total)
+                                       })
+            }
+            add(SiteRenderer.home(entries, locale: source, interface: Resolver.interface(project, locale: source),
+                                  locales: project.locales.map { ($0, Resolver.languageName(project, $0)) }, layout: layout, templates: project.templates), OutputLayout.home)
+            if let script = project.templates.asset(format: XHTMLRenderer.format, name: "filter.js") {
+                files.append(OutputFile(path: OutputLayout.script, contents: script))
+            } else {
+                d.error("Templates/xhtml/filter.js is missing", at: nil, id: "template.missing")
+            }
+        }
+        for locale in index.locales {
+            let path: String
+            switch format {
+            case XHTMLRenderer.format: path = layout.portIndex(locale: locale)
+            case MarkdownRenderer.format: path = layout.markdownIndex(locale: locale)
+            default: path = layout.manPortIndex(locale: locale)
+            }
+            let title = Resolver.interfaceText(project, key: "ui.port-index", locale: locale)
+            add(SiteRenderer.portIndex(index.documents[locale] ?? [], format: format, locale: locale, title: title,
+                                       interface: Resolver.interface(project, locale: locale), layout: layout,
+                                       date: project.buildDate ?? "", templates: project.templates), path)
+        }
+        return files
     }
 }

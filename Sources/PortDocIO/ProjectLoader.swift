@@ -22,10 +22,10 @@ public struct ProjectLoader: Sendable {
     public func load() -> (Project?, [Diagnostic]) {
         var d = Diagnostics()
         // The catalog.
+        // Every Catalog/*.yaml is a document of the project.
         let catalogFiles = files(in: "Catalog", extensions: ["yaml", "yml"])
-        guard catalogFiles.count == 1, let catalogPath = catalogFiles.first else {
-            let message = catalogFiles.isEmpty ? "no catalog: expected one Catalog/<id>.yaml" : "one catalog per project, found \(catalogFiles.joined(separator: ", "))"
-            d.error(message, at: nil, id: "project.catalog")
+        guard !catalogFiles.isEmpty else {
+            d.error("no catalog: expected Catalog/<id>.yaml", at: nil, id: "project.catalog")
             return (nil, d.all)
         }
         // The catalog (then the source text, whose name the catalog gives) and every PO file are
@@ -37,21 +37,24 @@ public struct ProjectLoader: Sendable {
             !["Locales/\(Glossary.fileName)", "Locales/\(LocaleSettings.fileName)", "Locales/\(LocaleSettings.legacyThresholdsFileName)"].contains($0)
         }
         let guessedSource = yamlCandidates.count == 1 ? yamlCandidates[0] : nil
-        let slots = LoadSlots(count: 2 + poPaths.count)
-        DispatchQueue.concurrentPerform(iterations: 2 + poPaths.count) { index in
+        // Slots: 0 for the presumed source text, 1… for the PO files, then one per catalog.
+        let catalogSlot = 1 + poPaths.count
+        let slots = LoadSlots(count: catalogSlot + catalogFiles.count)
+        DispatchQueue.concurrentPerform(iterations: catalogSlot + catalogFiles.count) { index in
             var local = Diagnostics()
-            if index == 0 {
+            if index >= catalogSlot {
+                let catalogPath = catalogFiles[index - catalogSlot]
                 guard let text = read(catalogPath, &local) else { slots.store(index, local); return }
                 let (c, diags) = CatalogParser.parse(text, path: catalogPath)
                 local.append(contentsOf: diags)
-                slots.catalog = c
-            } else if index == 1 {
+                if let c { slots.setCatalog(index, c) }
+            } else if index == 0 {
                 guard let path = guessedSource, let text = read(path, &local) else { return }
                 let locale = String((path as NSString).lastPathComponent.dropLast(5))
                 slots.guessedSource = (path, SourceText.parse(text, path: path, locale: locale), local)
                 return
             } else {
-                let path = poPaths[index - 2]
+                let path = poPaths[index - 1]
                 // Weblate and Poedit name files the gettext way (pt_BR.po, sr@latin.po): read as pt-BR, sr-Latn.
                 let tag = LocaleTag.fromGettext(String((path as NSString).lastPathComponent.dropLast(3)))
                 if let problem = LocaleTag.problem(with: tag) {
@@ -68,9 +71,12 @@ public struct ProjectLoader: Sendable {
             }
             slots.store(index, local)
         }
-        d.append(contentsOf: slots.diagnostics[0].all)
-        guard let catalog = slots.catalog else { return (nil, d.all) }
-        let sourceLocale = catalog.document.sourceLocale
+        for i in catalogFiles.indices { d.append(contentsOf: slots.diagnostics[catalogSlot + i].all) }
+        let catalogs = catalogFiles.indices.compactMap { slots.catalogs[catalogSlot + $0] }
+        guard catalogs.count == catalogFiles.count, let first = catalogs.first else { return (nil, d.all) }
+        d.append(contentsOf: ProjectChecks.check(documents: catalogs))
+        if d.hasErrors { return (nil, d.all) }
+        let sourceLocale = first.document.sourceLocale
         let sourcePath = "Locales/\(sourceLocale).yaml"
         var source: SourceText?
         if let guessed = slots.guessedSource, guessed.path == sourcePath {
@@ -83,8 +89,8 @@ public struct ProjectLoader: Sendable {
         }
         var translations: [String: Translation] = [:]
         for (i, path) in poPaths.enumerated() {
-            d.append(contentsOf: slots.diagnostics[i + 2].all)
-            guard let translation = slots.translations[i + 2] else { continue }
+            d.append(contentsOf: slots.diagnostics[i + 1].all)
+            guard let translation = slots.translations[i + 1] else { continue }
             if translation.locale == sourceLocale {
                 d.error("'\(sourceLocale)' is the source locale; its text lives in \(sourcePath), not in a PO file", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.source-po")
                 continue
@@ -115,9 +121,9 @@ public struct ProjectLoader: Sendable {
         d.append(contentsOf: templateDiagnostics)
 
         guard let source else { return (nil, d.all) }
-        d.append(contentsOf: ProjectChecks.check(catalog: catalog, source: source, translations: translations, settings: settings))
+        d.append(contentsOf: ProjectChecks.check(documents: catalogs, source: source, translations: translations, settings: settings))
         if d.hasErrors { return (nil, d.all) }
-        var project = Project(catalog: catalog, source: source, translations: translations, templates: templates, glossary: glossary, settings: settings)
+        var project = Project(documents: catalogs, source: source, translations: translations, templates: templates, glossary: glossary, settings: settings)
         for tag in project.locales {
             project.autonyms[tag] = Locale(identifier: tag).localizedString(forIdentifier: tag)
         }
@@ -204,28 +210,27 @@ public enum Limits {
     public static let maxInputBytes = 32 << 20
 }
 
-/// Results of the parallel part of `load()`, by slot: 0 for the catalog, 1 for the presumed
-/// source text, then one per PO file.
+/// Results of the parallel part of `load()`, by slot: 0 for the presumed source text, then one per
+/// PO file, then one per catalog.
 private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private var _diagnostics: [Diagnostics]
     private var _translations: [Translation?]
-    private var _catalog: Catalog?
+    private var _catalogs: [Catalog?]
     private var _guessedSource: (path: String, parsed: (SourceText?, [Diagnostic]), read: Diagnostics)?
 
     init(count: Int) {
         _diagnostics = Array(repeating: Diagnostics(), count: count)
         _translations = Array(repeating: nil, count: count)
+        _catalogs = Array(repeating: nil, count: count)
     }
 
     func store(_ index: Int, _ d: Diagnostics) { lock.lock(); _diagnostics[index] = d; lock.unlock() }
     func setTranslation(_ index: Int, _ t: Translation) { lock.lock(); _translations[index] = t; lock.unlock() }
     var diagnostics: [Diagnostics] { lock.lock(); defer { lock.unlock() }; return _diagnostics }
     var translations: [Translation?] { lock.lock(); defer { lock.unlock() }; return _translations }
-    var catalog: Catalog? {
-        get { lock.lock(); defer { lock.unlock() }; return _catalog }
-        set { lock.lock(); _catalog = newValue; lock.unlock() }
-    }
+    func setCatalog(_ index: Int, _ c: Catalog) { lock.lock(); _catalogs[index] = c; lock.unlock() }
+    var catalogs: [Catalog?] { lock.lock(); defer { lock.unlock() }; return _catalogs }
     var guessedSource: (path: String, parsed: (SourceText?, [Diagnostic]), read: Diagnostics)? {
         get { lock.lock(); defer { lock.unlock() }; return _guessedSource }
         set { lock.lock(); _guessedSource = newValue; lock.unlock() }

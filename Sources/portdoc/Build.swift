@@ -101,7 +101,7 @@ struct Build: ParsableCommand {
         }
         // Graphviz only for a catalog with connections, and only when the diagram is built.
         var graphviz: Graphviz? = nil
-        if selectedFormats.contains(.diagram), !project.catalog.connections.isEmpty {
+        if selectedFormats.contains(.diagram), project.documents.contains(where: { !$0.connections.isEmpty }) {
             do { graphviz = try Graphviz.locate() } catch {
                 report(loadDiagnostics + error.diagnostics)
                 throw ExitCode(ExitStatus.environment)

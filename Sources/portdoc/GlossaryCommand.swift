@@ -48,7 +48,7 @@ struct GlossaryCommand: ParsableCommand {
             for tag in locales where !project.locales.contains(tag) {
                 fail("no translation for '\(tag)' (expected Locales/\(tag).po)", status: ExitStatus.findings)
             }
-            let source = project.catalog.document.sourceLocale
+            let source = project.sourceLocale
             let selected = (locales.isEmpty ? project.locales : locales).filter { $0 != source }
             let text = switch format {
             case .tbx: TermbaseExport.tbx(project.glossary, sourceLocale: source, locales: selected)

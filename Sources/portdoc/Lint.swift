@@ -19,10 +19,11 @@ struct Lint: ParsableCommand {
             print("lint: \(errors) error\(errors == 1 ? "" : "s")")
             throw ExitCode(ExitStatus.findings)
         }
-        let c = project.catalog
-        print("catalog \(c.path): \(c.sections.count) sections, \(c.tables.count) tables, \(c.rows.count) rows, \(c.distinctPorts.count) distinct ports, \(c.footnotes.count) footnotes, \(c.endpoints.count) endpoints, \(c.connections.count) connections (\(c.connections.reduce(0) { $0 + $1.to.count }) edges)")
+        for c in project.documents {
+            print("catalog \(c.path): \(c.sections.count) sections, \(c.tables.count) tables, \(c.rows.count) rows, \(c.distinctPorts.count) distinct ports, \(c.footnotes.count) footnotes, \(c.endpoints.count) endpoints, \(c.connections.count) connections (\(c.connections.reduce(0) { $0 + $1.to.count }) edges)")
+        }
         print("source \(project.source.path) (\(project.source.locale)): \(project.source.keys.count) message keys")
-        for locale in project.locales where locale != c.document.sourceLocale {
+        for locale in project.locales where locale != project.sourceLocale {
             guard let t = project.translations[locale] else { continue }
             let (translated, total) = project.completeness(of: locale)
             let percent = total == 0 ? 100 : translated * 100 / total

@@ -104,7 +104,7 @@ struct Locales: ParsableCommand {
 
         func run() throws {
             let project = try loadProject(options)
-            let sourceLocale = project.catalog.document.sourceLocale
+            let sourceLocale = project.sourceLocale
             if tag.lowercased() == sourceLocale.lowercased() {
                 fail("'\(tag)' is the source locale; its text lives in Locales/\(sourceLocale).yaml", status: ExitStatus.findings)
             }
@@ -114,7 +114,7 @@ struct Locales: ParsableCommand {
             let path = "Locales/\(tag).po"
             let revisionDate: String
             do { revisionDate = try BuildDate.poRevisionDate() } catch { fail(error.message, status: 64) }
-            let file = NewLocale.file(tag: tag, path: path, projectID: project.catalog.document.id, source: project.source,
+            let file = NewLocale.file(tag: tag, path: path, projectID: project.documents.map(\.document.id).joined(separator: ", "), source: project.source,
                                       notes: TranslatorNotes.notes(for: project, locale: tag), revisionDate: revisionDate)
             do {
                 try AtomicFile.write(POWriter.write(file), to: options.root.appendingPathComponent(path))

@@ -15,7 +15,7 @@ struct CatalogTests {
     @Test func realProjectHasTheSeedsCounts() throws {
         let (project, diagnostics) = ProjectLoader(root: repoRoot).load()
         #expect(Diagnostics(diagnostics).all.filter { $0.severity != .note } == [])
-        let catalog = try #require(project?.catalog)
+        let catalog = try #require(project?.documents.first)
         #expect(catalog.tables.count == 6)
         #expect(catalog.rows.count == 31)
         #expect(catalog.distinctPorts.count == 24)
@@ -33,7 +33,7 @@ struct CatalogTests {
         let seed = try String(contentsOf: fixturesRoot.appendingPathComponent("seed/000_02aec58378109cf3.txt"), encoding: .utf8)
         let (project, _) = ProjectLoader(root: repoRoot).load()
         let source = try #require(project?.source)
-        let catalog = try #require(project?.catalog)
+        let catalog = try #require(project?.documents.first)
         // Fill placeholders with the catalog's data, then every message must occur in the seed.
         var args: [String: [String: ArgValue]] = [:]
         for ref in catalog.textRefs { args[ref.key] = ref.args }

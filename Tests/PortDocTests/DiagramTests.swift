@@ -38,7 +38,7 @@ struct DiagramTests {
             let document = try #require(doc)
             #expect(document.connections.count == 33)
             for connection in document.connections {
-                let row = try #require(project.catalog.row(withID: connection.row)?.row)
+                let row = try #require(project.documents[0].row(withID: connection.row)?.row)
                 // The label line names the row's protocol and every port of the row, in order.
                 let numbers = row.ports.map(\.numberText)
                 let matching = edges.filter { edge in

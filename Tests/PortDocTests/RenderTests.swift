@@ -128,7 +128,7 @@ struct RenderTests {
                 }
             }
         }
-        for port in project.catalog.distinctPorts {
+        for port in project.documents[0].distinctPorts {
             #expect(html.contains(">\(port)<") || html.contains(">\(port) (") || html.contains("<br />\(port)"), "port \(port)")
         }
         for url in ["https://i1.c.eset.com", "https://i3.c.eset.com", "https://ts.eset.com", "https://play.eset.com", "https://suppreq.eset.eu", "http://update.eset.com", "http://go.eset.eu"] {

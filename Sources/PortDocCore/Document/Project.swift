@@ -1,6 +1,9 @@
-/// Everything a build reads, in memory: the catalog, the source text, translations and templates.
+/// Everything a build reads, in memory: the documents (one catalog each), the source text,
+/// translations and templates.
 public struct Project: Sendable {
-    public var catalog: Catalog
+    /// Every `Catalog/*.yaml`, sorted by document id; they share the source text, the translations
+    /// and the templates.
+    public var documents: [Catalog]
     public var source: SourceText
     /// Translations by locale tag, excluding the source locale.
     public var translations: [String: Translation]
@@ -16,8 +19,21 @@ public struct Project: Sendable {
     /// SOURCE_DATE_EPOCH or the clock, so that the core never reads either.
     public var buildDate: String?
 
+    /// A project of one document.
     public init(catalog: Catalog, source: SourceText, translations: [String: Translation], templates: TemplateSet, glossary: Glossary = .empty, settings: LocaleSettings = LocaleSettings()) {
-        self.catalog = catalog
+        self.init(documents: [catalog], source: source, translations: translations, templates: templates, glossary: glossary, settings: settings)
+    }
+
+    /// The language of the source text; every document names it (the loader checks that they agree).
+    public var sourceLocale: String { documents.first?.document.sourceLocale ?? source.locale }
+
+    /// More than one document: the site gets a home page and a port index.
+    public var isSet: Bool { documents.count > 1 }
+
+    public func document(_ id: String) -> Catalog? { documents.first { $0.document.id == id } }
+
+    public init(documents: [Catalog], source: SourceText, translations: [String: Translation], templates: TemplateSet, glossary: Glossary = .empty, settings: LocaleSettings = LocaleSettings()) {
+        self.documents = documents.sorted { $0.document.id < $1.document.id }
         self.source = source
         self.translations = translations
         self.templates = templates
@@ -29,7 +45,6 @@ public struct Project: Sendable {
     /// with the source locale: the chain set in `Locales/locales.yaml`, else the BCP 47 parents
     /// that the project translates (`pt-BR` → `pt`). Empty for the source locale itself.
     public func fallbackChain(for locale: String) -> [String] {
-        let sourceLocale = catalog.document.sourceLocale
         guard locale != sourceLocale else { return [] }
         var chain: [String]
         if let explicit = settings.explicitChain(for: locale) {
@@ -51,17 +66,28 @@ public struct Project: Sendable {
 
     /// Every locale the project can build: the source locale first, then the translations by tag.
     public var locales: [String] {
-        [catalog.document.sourceLocale] + translations.keys.filter { $0 != catalog.document.sourceLocale }.sorted()
+        [sourceLocale] + translations.keys.filter { $0 != sourceLocale }.sorted()
     }
 
     /// How many source messages `locale` translates against the current source text, of how many.
     /// The source locale is complete by definition.
     public func completeness(of locale: String) -> (translated: Int, total: Int) {
         let total = source.entries.count
-        guard locale != catalog.document.sourceLocale else { return (total, total) }
+        guard locale != sourceLocale else { return (total, total) }
         guard let translation = translations[locale] else { return (0, total) }
         let translated = source.entries.filter { translation.lookup($0.key, source: $0).status == .translated }.count
         return (translated, total)
+    }
+
+    /// How many of the messages `document` uses (its own and the interface strings) `locale`
+    /// translates, of how many.
+    public func completeness(of locale: String, document: Catalog) -> (translated: Int, total: Int) {
+        var keys = Set(document.textRefs.map(\.key))
+        for key in source.keys where key.hasPrefix(SourceText.interfacePrefix) { keys.insert(key) }
+        let entries = source.entries.filter { keys.contains($0.key) }
+        guard locale != sourceLocale else { return (entries.count, entries.count) }
+        guard let translation = translations[locale] else { return (0, entries.count) }
+        return (entries.filter { translation.lookup($0.key, source: $0).status == .translated }.count, entries.count)
     }
 
     /// Interface strings the renderers need from every locale (the templates may use more `ui.*` keys).
@@ -71,6 +97,9 @@ public struct Project: Sendable {
         "ui.man.name", "ui.man.description", "ui.man.notes", "ui.man.see-also",
         "ui.fallback-notice", "ui.source-language",
     ]
+
+    /// Interface strings a set of documents needs (the home page and the port index).
+    public static let setInterfaceKeys = ["ui.documents", "ui.port-index", "ui.port-index.document", "ui.port-index.role", "ui.filter"]
 
     /// Interface strings a catalog with connections needs (the diagram and the connection lists).
     public static let diagramInterfaceKeys = [

@@ -1,19 +1,50 @@
 /// Checks across the catalog, the source text and translations (the part of `portdoc lint` that
 /// needs more than one file).
 public enum ProjectChecks {
-    public static func check(catalog: Catalog, source: SourceText, translations: [String: Translation], settings: LocaleSettings = LocaleSettings()) -> [Diagnostic] {
+    /// The documents of a set against each other: one id, man page name and source language each.
+    public static func check(documents: [Catalog]) -> [Diagnostic] {
         var d = Diagnostics()
+        func unique(_ value: (Catalog) -> String, _ what: String) {
+            var first: [String: Catalog] = [:]
+            for doc in documents {
+                let v = value(doc)
+                if let other = first[v] {
+                    let here = SourceLocation(path: doc.path, line: 1, column: 1), there = SourceLocation(path: other.path, line: 1, column: 1)
+                    d.error("\(what) '\(v)' is also the \(what) of \(other.path)", at: here, id: "project.duplicate-document")
+                    d.error("\(what) '\(v)' is also the \(what) of \(doc.path)", at: there, id: "project.duplicate-document")
+                } else {
+                    first[v] = doc
+                }
+            }
+        }
+        unique({ $0.document.id }, "document id")
+        unique({ $0.document.man.name }, "man page name")
+        if let first = documents.first {
+            for doc in documents.dropFirst() where doc.document.sourceLocale != first.document.sourceLocale {
+                d.error("the source locale is '\(doc.document.sourceLocale)', but \(first.path) says '\(first.document.sourceLocale)'; a set shares one source text", at: SourceLocation(path: doc.path, line: 1, column: 1), id: "project.source-locale")
+            }
+        }
+        return d.all
+    }
+
+    public static func check(catalog: Catalog, source: SourceText, translations: [String: Translation], settings: LocaleSettings = LocaleSettings()) -> [Diagnostic] {
+        check(documents: [catalog], source: source, translations: translations, settings: settings)
+    }
+
+    public static func check(documents: [Catalog], source: SourceText, translations: [String: Translation], settings: LocaleSettings = LocaleSettings()) -> [Diagnostic] {
+        var d = Diagnostics()
+        let sourceLocale = documents.first?.document.sourceLocale ?? source.locale
         // Fallback chains name locales the project has.
         for (locale, chain) in settings.chains.sorted(by: { $0.key < $1.key }) {
-            for link in chain where link.tag != catalog.document.sourceLocale && translations[link.tag] == nil {
+            for link in chain where link.tag != sourceLocale && translations[link.tag] == nil {
                 d.error("the fallback chain of '\(locale)' names '\(link.tag)', which has no Locales/\(link.tag).po", at: link.location, id: "settings.fallback")
             }
         }
-        for locale in settings.chains.keys.sorted() where locale != "default" && locale != catalog.document.sourceLocale && translations[locale] == nil {
+        for locale in settings.chains.keys.sorted() where locale != "default" && locale != sourceLocale && translations[locale] == nil {
             d.warning("settings for '\(locale)', which has no Locales/\(locale).po", at: settings.chains[locale]?.first?.location, id: "settings.locale")
         }
         var used = Set<String>()
-        for ref in catalog.textRefs {
+        for ref in documents.flatMap(\.textRefs) {
             used.insert(ref.key)
             guard let entry = source[ref.key] else {
                 d.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
@@ -21,7 +52,9 @@ public enum ProjectChecks {
             }
             d.append(contentsOf: placeholderProblems(ref: ref, text: entry.text))
         }
-        let required = Project.requiredInterfaceKeys + (catalog.connections.isEmpty ? [] : Project.diagramInterfaceKeys)
+        let required = Project.requiredInterfaceKeys
+            + (documents.allSatisfy(\.connections.isEmpty) ? [] : Project.diagramInterfaceKeys)
+            + (documents.count > 1 ? Project.setInterfaceKeys : [])
         for key in required where source[key] == nil {
             d.error("interface string '\(key)' is missing; the renderers need it", at: SourceLocation(path: source.path, line: 1, column: 1), id: "text.missing-key")
         }

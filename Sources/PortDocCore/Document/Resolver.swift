@@ -1,20 +1,34 @@
 /// Catalog + source text + one translation → one `LocalizedDocument`. Pure: no I/O.
 public enum Resolver {
-    public static func resolve(_ project: Project, locale: String) -> (LocalizedDocument?, [Diagnostic]) {
-        var r = Run(project: project, locale: locale)
+    public static func resolve(_ project: Project, document: Catalog, locale: String) -> (LocalizedDocument?, [Diagnostic]) {
+        var r = Run(project: project, catalog: document, locale: locale)
         let doc = r.document()
         return (r.diagnostics.hasErrors ? nil : doc, r.diagnostics.all)
     }
 
-    /// The document title in `locale`, from its fallback chain where it is not translated.
-    public static func title(_ project: Project, locale: String) -> LocalizedText {
-        var run = Run(project: project, locale: locale)
-        return run.text(project.catalog.document.title)
+    /// The project's first document (the only one of a one-document project) in `locale`.
+    public static func resolve(_ project: Project, locale: String) -> (LocalizedDocument?, [Diagnostic]) {
+        guard let first = project.documents.first else { return (nil, []) }
+        return resolve(project, document: first, locale: locale)
+    }
+
+    /// A document's title in `locale`, from its fallback chain where it is not translated.
+    public static func title(_ project: Project, document: Catalog, locale: String) -> LocalizedText {
+        var run = Run(project: project, catalog: document, locale: locale)
+        return run.text(document.document.title)
+    }
+
+    /// An interface string (no placeholders but `{count}`) in `locale`, from its fallback chain.
+    public static func interfaceText(_ project: Project, key: String, locale: String, values: [String: String] = [:]) -> LocalizedText {
+        guard let document = project.documents.first else { return LocalizedText(pieces: [.text(key)], fallbackLocale: nil) }
+        var run = Run(project: project, catalog: document, locale: locale)
+        return run.text(TextRef(key: key, location: SourceLocation(path: project.source.path, line: 1, column: 1)), values: values)
     }
 
     /// The interface strings (`ui.*`) in `locale`, for pages that are not a document (the language index).
     public static func interface(_ project: Project, locale: String) -> [String: LocalizedText] {
-        var run = Run(project: project, locale: locale)
+        guard let document = project.documents.first else { return [:] }
+        var run = Run(project: project, catalog: document, locale: locale)
         let location = SourceLocation(path: project.source.path, line: 1, column: 1)
         var result: [String: LocalizedText] = [:]
         for key in project.source.keys where key.hasPrefix(SourceText.interfacePrefix) && !isPattern(key, in: project.source) {
@@ -32,7 +46,8 @@ public enum Resolver {
 
     /// A locale's name in its own language (`ui.language-name`); when untranslated, its CLDR name, else its tag.
     public static func languageName(_ project: Project, _ tag: String) -> String {
-        Run(project: project, locale: tag).languageName(tag)
+        guard let document = project.documents.first else { return tag }
+        return Run(project: project, catalog: document, locale: tag).languageName(tag)
     }
 
     /// Characters that no output format can carry (XML 1.0 forbids C0 controls and U+FFFE/U+FFFF;
@@ -64,6 +79,7 @@ public enum Resolver {
 
     private struct Run {
         let project: Project
+        let catalog: Catalog
         let locale: String
         var diagnostics = Diagnostics()
         var fallbacks: [Fallback] = []
@@ -78,18 +94,17 @@ public enum Resolver {
         let source: SourceText
         let sourceLocale: String
 
-        init(project: Project, locale: String) {
+        init(project: Project, catalog: Catalog, locale: String) {
             self.project = project
+            self.catalog = catalog
             self.locale = locale
             self.source = project.source
-            self.sourceLocale = project.catalog.document.sourceLocale
+            self.sourceLocale = project.sourceLocale
             self.translation = locale == sourceLocale ? nil : project.translations[locale]
             self.chain = locale == sourceLocale ? [] : project.fallbackChain(for: locale).map { ($0, project.translations[$0]) }
         }
 
         mutating func document() -> LocalizedDocument? {
-            let catalog = project.catalog
-            let sourceLocale = catalog.document.sourceLocale
             guard locale == sourceLocale || translation != nil else {
                 diagnostics.error("no translation for locale '\(locale)'; add Locales/\(locale).po with 'portdoc locales add \(locale)'", at: nil, id: "build.unknown-locale")
                 return nil
@@ -146,7 +161,6 @@ public enum Resolver {
 
         /// The endpoints with their labels, and one connection per target, with the row's ports.
         mutating func diagram() -> ([LocalizedEndpoint], [LocalizedConnection]) {
-            let catalog = project.catalog
             guard !catalog.connections.isEmpty else { return ([], []) }
             let endpoints = catalog.endpoints.map { LocalizedEndpoint(id: $0.id, label: text($0.label), section: $0.section) }
             let labels = Dictionary(uniqueKeysWithValues: endpoints.map { ($0.id, $0.label.plain) })
@@ -178,7 +192,7 @@ public enum Resolver {
         func languageName(_ tag: String) -> String {
             let key = "ui.language-name"
             let source = project.source[key]?.text ?? tag
-            if tag == project.catalog.document.sourceLocale { return source }
+            if tag == project.sourceLocale { return source }
             return project.translations[tag]?.text(for: key, source: source).map { Resolver.sanitize(Whitespace.normalize($0)).0 }
                 ?? project.autonyms[tag] ?? tag
         }

@@ -9,14 +9,14 @@ protocol FormatWriter {
     /// Extra fields a format wants on each row (man pages split rows into tbl lines).
     func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject
     /// The link from this page to the same document in `locale`, or nil where the format has none.
-    func href(toLocale locale: String, documentID: String) -> String?
+    func href(toLocale locale: String, from doc: LocalizedDocument) -> String?
     /// The link from this page to its network diagram, or nil where the format shows none.
     func diagramHref(_ doc: LocalizedDocument) -> String?
 }
 
 extension FormatWriter {
     func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject { [:] }
-    func href(toLocale locale: String, documentID: String) -> String? { nil }
+    func href(toLocale locale: String, from doc: LocalizedDocument) -> String? { nil }
     func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
 
     /// A connection as the lists show it: its sentence and the row's footnote markers.
@@ -127,7 +127,7 @@ enum PageModel {
                     "dir": .plain(TextDirection.of(lang.tag).rawValue),
                     "current": .bool(lang.tag == doc.locale),
                 ]
-                fields["href"] = writer.href(toLocale: lang.tag, documentID: doc.id).map { .plain($0) }
+                fields["href"] = writer.href(toLocale: lang.tag, from: doc).map { .plain($0) }
                 return .object(fields)
             }),
         ]

@@ -86,28 +86,32 @@ public enum TranslationCheck {
     }
 
     /// Which section each source key belongs to, in document order: `document`, the catalog's
-    /// section ids, `footnotes`, `interface` (ui.* strings) and `unused`. A key used in several
-    /// sections counts in the first.
+    /// section ids, `footnotes`, `diagram`, `interface` (ui.* strings) and `unused`. A key used in
+    /// several sections counts in the first.
     public static func sections(of project: Project) -> [(section: String, keys: [String])] {
-        let catalog = project.catalog
         var owner: [String: String] = [:]
         var order: [String] = []
         func assign(_ key: String, _ section: String) {
             if owner[key] == nil { owner[key] = section }
             if !order.contains(section) { order.append(section) }
         }
-        let doc = catalog.document
-        for ref in [doc.title] + doc.intro + doc.notices { assign(ref.key, "document") }
-        for section in catalog.sections {
-            assign(section.heading.key, section.id)
-            for table in section.tables {
-                if let caption = table.caption { assign(caption.key, section.id) }
-                for row in table.rows { for item in row.description { assign(item.text.key, section.id) } }
+        // In a set of documents, sections are named "<document>/<section>"; a key shared by several
+        // documents counts in the first that uses it.
+        for catalog in project.documents {
+            let prefix = project.isSet ? catalog.document.id + "/" : ""
+            let doc = catalog.document
+            for ref in [doc.title] + doc.intro + doc.notices { assign(ref.key, prefix + "document") }
+            for section in catalog.sections {
+                assign(section.heading.key, prefix + section.id)
+                for table in section.tables {
+                    if let caption = table.caption { assign(caption.key, prefix + section.id) }
+                    for row in table.rows { for item in row.description { assign(item.text.key, prefix + section.id) } }
+                }
             }
+            for footnote in catalog.footnotes { assign(footnote.text.key, prefix + "footnotes") }
+            for endpoint in catalog.endpoints { assign(endpoint.label.key, prefix + "diagram") }
+            for ref in doc.closing { assign(ref.key, prefix + "document") }
         }
-        for footnote in catalog.footnotes { assign(footnote.text.key, "footnotes") }
-        for endpoint in catalog.endpoints { assign(endpoint.label.key, "diagram") }
-        for ref in doc.closing { assign(ref.key, "document") }
         for entry in project.source.entries where owner[entry.key] == nil {
             assign(entry.key, entry.key.hasPrefix(SourceText.interfacePrefix) ? "interface" : "unused")
         }
@@ -115,10 +119,10 @@ public enum TranslationCheck {
     }
 
     public static func run(_ project: Project, thresholds: Thresholds, minCompletenessOverride: Double? = nil) -> Report {
-        let context = ConsistencyChecks.Context(glossary: project.glossary, ports: Set(project.catalog.distinctPorts))
+        let context = ConsistencyChecks.Context(glossary: project.glossary, ports: Set(project.documents.flatMap(\.distinctPorts)))
         let sectionKeys = sections(of: project)
         var reports: [LocaleReport] = []
-        for locale in project.locales where locale != project.catalog.document.sourceLocale {
+        for locale in project.locales where locale != project.sourceLocale {
             guard let translation = project.translations[locale] else { continue }
             var threshold = thresholds.threshold(for: locale)
             if let minCompletenessOverride { threshold.minCompleteness = minCompletenessOverride }
@@ -126,7 +130,7 @@ public enum TranslationCheck {
             localeContext.locale = locale
             reports.append(check(translation, project: project, sections: sectionKeys, context: localeContext, threshold: threshold))
         }
-        return Report(sourceLocale: project.catalog.document.sourceLocale, locales: reports, passed: reports.allSatisfy(\.passed))
+        return Report(sourceLocale: project.sourceLocale, locales: reports, passed: reports.allSatisfy(\.passed))
     }
 
     static func check(_ translation: Translation, project: Project, sections: [(section: String, keys: [String])],

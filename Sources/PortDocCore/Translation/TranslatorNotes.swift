@@ -5,7 +5,7 @@ public enum TranslatorNotes {
     /// `locale` adds the glossary's approved renderings for that locale to the notes.
     public static func notes(for project: Project, locale: String? = nil) -> [String: [String]] {
         var placeholderKinds: [String: [String: String]] = [:]
-        for ref in project.catalog.textRefs {
+        for ref in project.documents.flatMap(\.textRefs) {
             for (name, value) in ref.args {
                 let kind: String
                 switch value {

@@ -6,8 +6,6 @@
 public enum DiagramRenderer {
     public static let format = "diagram"
 
-    /// `html/<locale>/diagram.svg`: beside the page that embeds it.
-    public static func relativePath(for doc: LocalizedDocument) -> String { "html/\(doc.locale)/diagram.svg" }
 
     /// Display columns a label line may take before it wraps (CJK characters count two).
     static let lineColumns = 26

@@ -37,10 +37,9 @@ public enum ManRenderer {
         }
     }
 
-    /// Where man-db looks for a page: English in `man/`, other languages in `man/<locale>/`.
+    /// The page's path in the output folder (`OutputLayout.man`).
     public static func relativePath(for doc: LocalizedDocument) -> String {
-        let base = "man\(doc.man.section)/\(doc.man.name).\(doc.man.section)"
-        return doc.locale == "en" ? base : "\(doc.locale)/\(base)"
+        OutputLayout(isSet: false).man(name: doc.man.name, section: doc.man.section, locale: doc.locale)
     }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {

@@ -14,10 +14,16 @@ public enum MarkdownRenderer {
 
         func marker(_ ref: FootnoteRef) -> String { "[^\(ref.id)]" }
 
-        func href(toLocale locale: String, documentID: String) -> String? { "../\(locale)/\(documentID).md" }
+        var layout = OutputLayout(isSet: false)
 
-        /// `markdown/<locale>/<id>.md` → `html/<locale>/diagram.svg`, inside Output/.
-        func diagramHref(_ doc: LocalizedDocument) -> String? { "../../" + DiagramRenderer.relativePath(for: doc) }
+        func href(toLocale locale: String, from doc: LocalizedDocument) -> String? {
+            OutputLayout.link(from: layout.markdown(document: doc.id, locale: doc.locale), to: layout.markdown(document: doc.id, locale: locale))
+        }
+
+        /// `markdown/<locale>/<id>.md` → the SVG beside the XHTML page, inside Output/.
+        func diagramHref(_ doc: LocalizedDocument) -> String? {
+            OutputLayout.link(from: layout.markdown(document: doc.id, locale: doc.locale), to: layout.diagram(document: doc.id, locale: doc.locale))
+        }
 
         func portsCell(_ ports: [PortSpec]) -> String {
             ports.map { MarkdownEscaper.text(Self.portText($0)) }.joined(separator: "<br>")
@@ -29,7 +35,7 @@ public enum MarkdownRenderer {
         }
     }
 
-    public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))))
+    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
+        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout), needs: templates.referencedNames(format: format))))
     }
 }

@@ -7,6 +7,7 @@ public enum XHTMLRenderer {
         /// left-to-right runs, isolated so that they do not scramble (an element with `dir` is
         /// isolated in HTML5; XHTML 1.0 has no `bdi`).
         var direction: TextDirection
+        var layout = OutputLayout(isSet: false)
 
         /// ` dir="ltr"` on a right-to-left page.
         var ltrIsolation: String { direction == .rtl ? " dir=\"ltr\"" : "" }
@@ -28,7 +29,9 @@ public enum XHTMLRenderer {
             return out
         }
 
-        func href(toLocale locale: String, documentID: String) -> String? { "../\(locale)/index.html" }
+        func href(toLocale locale: String, from doc: LocalizedDocument) -> String? {
+            OutputLayout.link(from: layout.page(document: doc.id, locale: doc.locale), to: layout.page(document: doc.id, locale: locale))
+        }
 
         /// A marker with its back-link target; occurrence 0 (a connection list's marker) has none.
         func marker(_ ref: FootnoteRef) -> String {
@@ -36,7 +39,9 @@ public enum XHTMLRenderer {
             return "<sup class=\"fnref\"><a href=\"#fn-\(ref.id)\"\(id)>\(ref.number)</a></sup>"
         }
 
-        func diagramHref(_ doc: LocalizedDocument) -> String? { "diagram.svg" }
+        func diagramHref(_ doc: LocalizedDocument) -> String? {
+            OutputLayout.link(from: layout.page(document: doc.id, locale: doc.locale), to: layout.diagram(document: doc.id, locale: doc.locale))
+        }
 
         func portsCell(_ ports: [PortSpec]) -> String {
             if direction == .rtl {
@@ -67,15 +72,19 @@ public enum XHTMLRenderer {
     }
 
     /// The context for `Templates/xhtml/page.mustache`.
-    public static func context(_ doc: LocalizedDocument, needs: Set<String>? = nil) -> TemplateValue {
-        var model = PageModel.build(doc, writer: Writer(direction: doc.direction), needs: needs)
-        model["stylesheet"] = .plain("../style.css")
-        model["languageIndex"] = .plain("../index.html")
+    public static func context(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), needs: Set<String>? = nil) -> TemplateValue {
+        var model = PageModel.build(doc, writer: Writer(direction: doc.direction, layout: layout), needs: needs)
+        let page = layout.page(document: doc.id, locale: doc.locale)
+        model["stylesheet"] = .plain(OutputLayout.link(from: page, to: OutputLayout.stylesheet))
+        model["languageIndex"] = .plain(OutputLayout.link(from: page, to: OutputLayout.home))
+        model["isSet"] = .bool(layout.isSet)
+        model["portIndex"] = .plain(OutputLayout.link(from: page, to: layout.portIndex(locale: doc.locale)))
+        model["script"] = .plain(OutputLayout.link(from: page, to: OutputLayout.script))
         return .object(model)
     }
 
-    public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: context(doc, needs: templates.referencedNames(format: format)))
+    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
+        templates.render(format: format, name: "page", context: context(doc, layout: layout, needs: templates.referencedNames(format: format)))
     }
 
     /// One language of the index page: its name in its own language and how complete it is.

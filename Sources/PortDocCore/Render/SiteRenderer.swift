@@ -1,0 +1,162 @@
+/// The pages of a documentation set beyond its documents: the home page (every document with its
+/// languages and their completeness), and per locale a port index (every port and range, linking
+/// to every table that uses it, with protocol and role) in XHTML, Markdown and man. Pure: the
+/// documents arrive resolved; paths and links come from `OutputLayout`.
+public enum SiteRenderer {
+    /// One use of a port: a row of a document's table.
+    public struct PortUse: Sendable, Equatable {
+        public var range: ClosedRange<Int>
+        public var portText: String
+        public var documentID: String
+        public var documentTitle: LocalizedText
+        public var role: LocalizedText
+        public var tableID: String
+        public var proto: String
+        public var description: String
+    }
+
+    /// The ports of a resolved document, in table order.
+    public static func portUses(_ doc: LocalizedDocument) -> [PortUse] {
+        var uses: [PortUse] = []
+        for section in doc.sections {
+            for table in section.tables {
+                for row in table.rows {
+                    let description = row.description.map { $0.paragraph.text.plain }.joined(separator: " ")
+                    for port in row.ports {
+                        let text = port.label.map { "\(port.numberText) (\($0))" } ?? port.numberText
+                        uses.append(PortUse(range: port.range, portText: text, documentID: doc.id, documentTitle: doc.title, role: section.heading,
+                                            tableID: table.id, proto: row.proto, description: description))
+                    }
+                }
+            }
+        }
+        return uses
+    }
+
+    /// Uses grouped by port number or range, sorted by the first port, then the last.
+    static func grouped(_ uses: [PortUse]) -> [(key: String, anchor: String, uses: [PortUse])] {
+        var groups: [String: [PortUse]] = [:]
+        for use in uses {
+            let key = use.range.lowerBound == use.range.upperBound ? "\(use.range.lowerBound)" : "\(use.range.lowerBound)-\(use.range.upperBound)"
+            groups[key, default: []].append(use)
+        }
+        return groups.map { key, uses in (key, "p" + key, uses) }
+            .sorted { ($0.uses[0].range.lowerBound, $0.uses[0].range.upperBound) < ($1.uses[0].range.lowerBound, $1.uses[0].range.upperBound) }
+    }
+
+    /// One document on the home page: its title and every locale with its completeness.
+    public struct HomeEntry: Sendable {
+        public var id: String
+        public var title: LocalizedText
+        public var languages: [(tag: String, name: String, translated: Int, total: Int)]
+        public init(id: String, title: LocalizedText, languages: [(tag: String, name: String, translated: Int, total: Int)]) {
+            self.id = id
+            self.title = title
+            self.languages = languages
+        }
+    }
+
+    static func ui(_ interface: [String: LocalizedText], writer: some FormatWriter, page: TextDirection) -> TemplateObject {
+        var ui: TemplateObject = [:]
+        for (key, text) in interface {
+            PageModel.insert(writer.value(text, page: page), path: key.split(separator: ".").dropFirst().map(String.init), into: &ui)
+        }
+        return ui
+    }
+
+    /// `html/index.html` of a set, in the source locale.
+    public static func home(_ entries: [HomeEntry], locale: String, interface: [String: LocalizedText], locales: [(tag: String, name: String)],
+                            layout: OutputLayout, templates: TemplateSet) -> Result<String, Diagnostic> {
+        let page = TextDirection.of(locale)
+        let writer = XHTMLRenderer.Writer(direction: page, layout: layout)
+        let from = OutputLayout.home
+        let context: TemplateValue = [
+            "locale": .plain(locale), "dir": .plain(page.rawValue),
+            "stylesheet": .plain(OutputLayout.link(from: from, to: OutputLayout.stylesheet)),
+            "ui": .object(ui(interface, writer: writer, page: page)),
+            "documents": .list(entries.map { entry in
+                [
+                    "id": .plain(entry.id),
+                    "title": writer.value(entry.title, page: page),
+                    "href": .plain(OutputLayout.link(from: from, to: layout.page(document: entry.id, locale: locale))),
+                    "languages": .list(entry.languages.map { lang in
+                        [
+                            "tag": .plain(lang.tag), "name": .plain(lang.name), "dir": .plain(TextDirection.of(lang.tag).rawValue),
+                            "href": .plain(OutputLayout.link(from: from, to: layout.page(document: entry.id, locale: lang.tag))),
+                            "translated": .plain(String(lang.translated)), "total": .plain(String(lang.total)),
+                            "percent": .plain(String(lang.total == 0 ? 100 : lang.translated * 100 / lang.total)),
+                        ]
+                    }),
+                ]
+            }),
+            "portIndexes": .list(locales.map { lang in
+                ["tag": .plain(lang.tag), "name": .plain(lang.name), "dir": .plain(TextDirection.of(lang.tag).rawValue),
+                 "href": .plain(OutputLayout.link(from: from, to: layout.portIndex(locale: lang.tag)))]
+            }),
+        ]
+        return templates.render(format: XHTMLRenderer.format, name: "home", context: context)
+    }
+
+    /// The port index of `locale` in `format` (xhtml, markdown or man).
+    public static func portIndex(_ uses: [PortUse], format: String, locale: String, title: LocalizedText, interface: [String: LocalizedText],
+                                 layout: OutputLayout, date: String, templates: TemplateSet) -> Result<String, Diagnostic> {
+        let page = TextDirection.of(locale)
+        let from: String
+        let ui: TemplateObject
+        switch format {
+        case XHTMLRenderer.format:
+            from = layout.portIndex(locale: locale)
+            ui = Self.ui(interface, writer: XHTMLRenderer.Writer(direction: page, layout: layout), page: page)
+        case MarkdownRenderer.format:
+            from = layout.markdownIndex(locale: locale)
+            ui = Self.ui(interface, writer: MarkdownRenderer.Writer(layout: layout), page: page)
+        default:
+            from = layout.manPortIndex(locale: locale)
+            ui = Self.ui(interface, writer: ManRenderer.Writer(), page: page)
+        }
+        let writerValue: (LocalizedText) -> TemplateValue = { text in
+            .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
+        }
+        func target(_ use: PortUse) -> String {
+            switch format {
+            case XHTMLRenderer.format: layout.page(document: use.documentID, locale: locale) + "#" + use.tableID
+            case MarkdownRenderer.format: layout.markdown(document: use.documentID, locale: locale) + "#" + use.tableID
+            default: ""
+            }
+        }
+        let ports: [TemplateValue] = grouped(uses).map { group in
+            [
+                "port": .text(TextValue(group.key, dir: page == .rtl ? .ltr : nil)),
+                "anchor": .plain(group.anchor),
+                "uses": .list(group.uses.enumerated().map { index, use in
+                    [
+                        "first": .bool(index == 0),
+                        "document": writerValue(use.documentTitle),
+                        "documentID": .plain(use.documentID),
+                        "href": .plain(OutputLayout.link(from: from, to: target(use))),
+                        "role": writerValue(use.role),
+                        "protocol": .text(TextValue(use.proto, dir: page == .rtl ? .ltr : nil)),
+                        "portText": .plain(use.portText),
+                        "description": .plain(use.description),
+                    ]
+                }),
+            ]
+        }
+        var documents: [TemplateValue] = []
+        var seen = Set<String>()
+        for use in uses where seen.insert(use.documentID).inserted {
+            documents.append(["id": .plain(use.documentID), "title": writerValue(use.documentTitle),
+                              "href": .plain(OutputLayout.link(from: from, to: format == MarkdownRenderer.format
+                                  ? layout.markdown(document: use.documentID, locale: locale) : layout.page(document: use.documentID, locale: locale)))])
+        }
+        let context: TemplateValue = [
+            "locale": .plain(locale), "dir": .plain(page.rawValue), "title": writerValue(title),
+            "stylesheet": .plain(OutputLayout.link(from: from, to: OutputLayout.stylesheet)),
+            "script": .plain(OutputLayout.link(from: from, to: OutputLayout.script)),
+            "home": .plain(OutputLayout.link(from: from, to: OutputLayout.home)),
+            "ui": .object(ui), "ports": .list(ports), "documents": .list(documents),
+            "man": ["name": .plain(OutputLayout.manPortIndexName), "title": .plain(OutputLayout.manPortIndexName.uppercased()), "section": "7", "date": .plain(date)],
+        ]
+        return templates.render(format: format, name: format == MarkdownRenderer.format ? "index" : "ports", context: context)
+    }
+}
