@@ -355,10 +355,10 @@ extension Builder {
             case MarkdownRenderer.format: path = layout.markdownIndex(locale: locale)
             default: path = layout.manPortIndex(locale: locale)
             }
-            let title = Resolver.interfaceText(project, key: "ui.port-index", locale: locale)
+            let title = Resolver.interfaceText(project, key: "ui.port-index.title", locale: locale)
             add(SiteRenderer.portIndex(index.documents[locale] ?? [], format: format, locale: locale, title: title,
                                        interface: Resolver.interface(project, locale: locale), layout: layout,
-                                       date: project.buildDate ?? "", templates: project.templates), path)
+                                       date: project.documents.compactMap(\.document.man.date).max() ?? project.buildDate ?? "", templates: project.templates), path)
         }
         return files
     }

@@ -172,7 +172,7 @@ public struct ProjectLoader: Sendable {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: base.appendingPathComponent(format).path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent(format).path)) ?? [])
-                .filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") }.sorted()
+                .filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") || $0.hasSuffix(".js") }.sorted()
             for name in names {
                 let path = "Templates/\(format)/\(name)"
                 if let text = read(base.appendingPathComponent("\(format)/\(name)"), display: path, &d) {

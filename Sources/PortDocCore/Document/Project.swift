@@ -99,7 +99,7 @@ public struct Project: Sendable {
     ]
 
     /// Interface strings a set of documents needs (the home page and the port index).
-    public static let setInterfaceKeys = ["ui.documents", "ui.port-index", "ui.port-index.document", "ui.port-index.role", "ui.filter"]
+    public static let setInterfaceKeys = ["ui.documents", "ui.port-index.title", "ui.port-index.document", "ui.port-index.role", "ui.filter"]
 
     /// Interface strings a catalog with connections needs (the diagram and the connection lists).
     public static let diagramInterfaceKeys = [

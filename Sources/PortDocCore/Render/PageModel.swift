@@ -114,6 +114,7 @@ enum PageModel {
                 ]
             }),
             "hasFootnotes": .bool(!doc.footnotes.isEmpty),
+            "hasNotes": .bool(!doc.footnotes.isEmpty || !doc.closing.isEmpty),
             "closing": paragraphs(doc.closing, writer, page),
             "ui": .object(ui),
             "uiHeading": .object(ui),
