@@ -125,3 +125,33 @@ struct SetTests {
         #expect(OutputLayout.link(from: set.markdown(document: "x", locale: "en"), to: set.diagram(document: "x", locale: "en")) == "../../html/en/x/diagram.svg")
     }
 }
+
+@Suite("documentation set: incremental writes")
+struct SetIncrementalTests {
+    /// Editing one document rewrites only its files and the index pages.
+    @Test func editingOneDocumentRewritesOnlyItsFilesAndTheIndexes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-setinc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: SetTests.root, to: dir)
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent("expected"))
+        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("Templates"), to: dir.appendingPathComponent("Templates"))
+        #expect(try runPortdoc(["build"], in: dir).status == 0)
+        func mtimes() throws -> [String: Date] {
+            var result: [String: Date] = [:]
+            for path in OutputTree(directory: dir.appendingPathComponent("Output")).existingFiles() {
+                result[path] = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("Output/\(path)").path)[.modificationDate] as? Date
+            }
+            return result
+        }
+        let before = try mtimes()
+        usleep(20_000)
+        try edit(dir.appendingPathComponent("Catalog/cloud.yaml"), replacing: "ports: [8883]", with: "ports: [8884]")
+        let r = try runPortdoc(["build"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let after = try mtimes()
+        let changed = Set(after.keys.filter { after[$0] != before[$0] })
+        let cloud = ["de", "en", "fr"].flatMap { l in ["html/\(l)/cloud/index.html", "markdown/\(l)/cloud.md", (l == "en" ? "man/" : "man/\(l)/") + "man7/cloud-ports.7"] }
+        let indexes = ["de", "en", "fr"].flatMap { l in ["html/\(l)/ports.html", "markdown/\(l)/index.md", (l == "en" ? "man/" : "man/\(l)/") + "man7/portdoc-ports.7"] }
+        #expect(changed == Set(cloud + indexes), "\(changed.sorted())")
+    }
+}
