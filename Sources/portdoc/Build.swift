@@ -54,124 +54,43 @@ struct Build: ParsableCommand {
 
     func run() throws {
         let timer = PhaseTimer()
-        // An absolute --output is used as it is; a relative one is below the project root.
-        let outputURL = output.hasPrefix("/") ? URL(fileURLWithPath: output) : options.root.appendingPathComponent(output)
-        let stampURL = BuildStamp.url(for: outputURL)
-        let inputs = BuildStamp.inputs(root: options.root, folders: ["Catalog", "Locales"], templates: options.root.appendingPathComponent("Templates"), settings: settings)
-        if !check && !force, let stamp = BuildStamp.read(stampURL), stamp.inputs == inputs,
-           stamp.outputs == BuildStamp.describe(outputURL, prefix: output) {
-            for warning in stamp.warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
-            print("build: \(output)/ is up to date (\(stamp.outputs.count) files; no input changed since the last build)")
-            return
-        }
-        // The DTDs of the selected formats (found through the system XML catalog, which alone takes
-        // milliseconds) load on Dispatch's pool while this thread loads the project, and are joined
-        // here. Only this (main) thread waits, so the pool never blocks on itself.
-        let selectedFormats = formats.isEmpty ? OutputFormat.allCases : formats.compactMap(OutputFormat.init(rawValue:))
-        let validatorBox = ResultBox<Result<[DTDIdentity: DTDValidator], DiagnosticsError>>()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            validatorBox.set(Result { () throws(DiagnosticsError) -> [DTDIdentity: DTDValidator] in try Builder.validators(for: selectedFormats) })
-        }
-        let (loaded, loadDiagnostics) = ProjectLoader(root: options.root, compactTranslations: true).load()
-        group.wait()
-        let validatorResult = validatorBox.value
-        timer.mark("load")
-        guard var project = loaded else {
-            report(loadDiagnostics)
-            FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
+        var request = BuildSession.Request(root: options.root, output: output, locales: locales, formats: formats.compactMap(OutputFormat.init(rawValue:)))
+        request.pseudo = pseudo
+        request.check = check
+        request.strict = strict
+        request.force = force
+        request.settings = settings
+        let outcome = BuildSession(request).run(
+            onWait: { FileHandle.standardError.write(Data("portdoc: \($0)\n".utf8)) },
+            phase: { timer.mark($0) })
+        switch outcome {
+        case .upToDate(let files, let warnings):
+            for warning in warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            print("build: \(output)/ is up to date (\(files) files; no input changed since the last build)")
+        case .failed(let diagnostics):
+            report(diagnostics)
+            FileHandle.standardError.write(Data((check ? "build: failed\n" : "build: failed; \(output)/ was not changed\n").utf8))
             throw ExitCode(ExitStatus.findings)
-        }
-        if pseudo { project = project.addingPseudoLocale() }
-        do {
-            project.buildDate = try BuildDate.isoDay()
-            timer.mark("date")
-        } catch {
-            report(loadDiagnostics + [error])
+        case .environment(let diagnostics, let message):
+            report(diagnostics)
+            if let message { FileHandle.standardError.write(Data("portdoc: error: \(message); \(output)/ was not changed\n".utf8)) }
             throw ExitCode(ExitStatus.environment)
-        }
-        let selectedLocales = locales.isEmpty ? project.locales : locales
-        var validators: [DTDIdentity: DTDValidator] = [:]
-        switch validatorResult {
-        case .failure(let error)?:
-            report(loadDiagnostics + error.diagnostics)
-            throw ExitCode(ExitStatus.environment)
-        case .success(let v)?: validators = v
-        case nil: break
-        }
-        // Graphviz only for a catalog with connections, and only when the diagram is built.
-        var graphviz: Graphviz? = nil
-        if selectedFormats.contains(.diagram), project.documents.contains(where: { !$0.connections.isEmpty }) {
-            do { graphviz = try Graphviz.locate() } catch {
-                report(loadDiagnostics + error.diagnostics)
-                throw ExitCode(ExitStatus.environment)
-            }
-        }
-        let builder = Builder(project: project, validators: validators, graphviz: graphviz, outputName: output)
-        let tree = OutputTree(directory: outputURL)
-        let complete = locales.isEmpty && formats.isEmpty
-        func failed(_ diagnostics: [Diagnostic]) -> Bool {
-            let all = Diagnostics(diagnostics)
-            return all.hasErrors || (strict && !all.warnings.isEmpty)
-        }
-        if check {
-            let sink = ComparingSink(tree: tree)
-            let built = builder.build(locales: selectedLocales, formats: selectedFormats, into: sink)
-            report(loadDiagnostics + built.diagnostics)
-            if failed(loadDiagnostics + built.diagnostics) {
-                FileHandle.standardError.write(Data("build: failed\n".utf8))
-                throw ExitCode(ExitStatus.findings)
-            }
-            let differences = sink.differences(complete: complete)
+        case .checked(let diagnostics, let differences, let files):
+            report(diagnostics)
             for line in differences { print("\(output)/\(line)") }
             if !differences.isEmpty {
                 FileHandle.standardError.write(Data("build --check: \(differences.count) file(s) differ; run 'portdoc build' and commit \(output)/\n".utf8))
                 throw ExitCode(ExitStatus.findings)
             }
-            print("build --check: \(output)/ is up to date (\(built.files) files)")
-            return
-        }
-        let writer: StagingWriter
-        do {
-            writer = try StagingWriter(tree: tree, complete: complete) { message in
-                FileHandle.standardError.write(Data("portdoc: \(message)\n".utf8))
+            print("build --check: \(output)/ is up to date (\(files) files)")
+        case .written(let diagnostics, let result, let files, let builtLocales):
+            report(diagnostics)
+            switch result {
+            case .unchanged:
+                print("build: \(output)/ is up to date (\(files) files for \(builtLocales.joined(separator: ", ")); nothing written)")
+            case .written(let changed, let kept):
+                print("build: wrote \(changed.count) changed file\(changed.count == 1 ? "" : "s") (\(kept) unchanged) for \(builtLocales.joined(separator: ", ")) to \(output)/")
             }
-        } catch {
-            report(loadDiagnostics)
-            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
-            throw ExitCode(ExitStatus.environment)
-        }
-        let built = builder.build(locales: selectedLocales, formats: selectedFormats, into: writer)
-        timer.mark("render, validate, write")
-        report(loadDiagnostics + built.diagnostics)
-        if let error = built.sinkError {
-            writer.abort()
-            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
-            throw ExitCode(ExitStatus.environment)
-        }
-        if failed(loadDiagnostics + built.diagnostics) {
-            writer.abort()
-            FileHandle.standardError.write(Data("build: failed; \(output)/ was not changed\n".utf8))
-            throw ExitCode(ExitStatus.findings)
-        }
-        let result: OutputTree.WriteResult
-        do {
-            result = try writer.commit()
-        } catch {
-            FileHandle.standardError.write(Data("portdoc: error: cannot write \(output)/: \(describe(error)); \(output)/ was not changed\n".utf8))
-            throw ExitCode(ExitStatus.environment)
-        }
-        timer.mark("commit")
-        let files = built.files
-        // Remember what this build saw; a stamp that cannot be written only costs the next build time.
-        let warnings = Diagnostics(loadDiagnostics + built.diagnostics).sorted.filter { $0.severity == .warning }.map(\.description)
-        let stamp = BuildStamp(inputs: inputs, outputs: BuildStamp.describe(outputURL, prefix: output), warnings: warnings.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
-        try? AtomicFile.write(stamp.text(), to: stampURL)
-        switch result {
-        case .unchanged:
-            print("build: \(output)/ is up to date (\(files) files for \(selectedLocales.joined(separator: ", ")); nothing written)")
-        case .written(let changed, let kept):
-            print("build: wrote \(changed.count) changed file\(changed.count == 1 ? "" : "s") (\(kept) unchanged) for \(selectedLocales.joined(separator: ", ")) to \(output)/")
         }
     }
 }
@@ -194,13 +113,4 @@ final class PhaseTimer {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return "?" }
         return line.dropFirst("VmHWM:".count).trimmingCharacters(in: .whitespaces)
     }
-}
-
-/// A result written by one thread and read by another after a `DispatchGroup.wait()`.
-final class ResultBox<Value>: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var _value: Value?
-
-    func set(_ value: Value) { lock.lock(); _value = value; lock.unlock() }
-    var value: Value? { lock.lock(); defer { lock.unlock() }; return _value }
 }

@@ -137,17 +137,8 @@ func loadProject(_ options: ProjectOptions) throws -> Project {
     return project
 }
 
-/// An error as users should read it: the POSIX message and the path where there is one.
-func describe(_ error: any Error) -> String {
-    if let posix = error as? POSIXError {
-        let path = (posix.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
-        return String(cString: strerror(posix.code.rawValue)) + path
-    }
-    if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? any Error {
-        return describe(underlying) + ((cocoa.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? "")
-    }
-    return "\(error)"
-}
+/// An error as users should read it (`BuildSession.describe`).
+func describe(_ error: any Error) -> String { BuildSession.describe(error) }
 
 /// Prints `portdoc: error: message` and exits with `status`.
 func fail(_ message: String, status: Int32) -> Never {
