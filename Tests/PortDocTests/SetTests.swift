@@ -155,3 +155,30 @@ struct SetIncrementalTests {
         #expect(changed == Set(cloud + indexes), "\(changed.sorted())")
     }
 }
+
+@Suite("documentation set: generated")
+struct SetGenerateTests {
+    /// The issue's "done when": a generated set of three documents builds a valid site.
+    @Test func aGeneratedSetOfThreeDocumentsBuildsAValidSite() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-gen3-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let g = try runPortdoc(["generate", "--documents", "3", "--roles", "4", "--rows", "10", "--locales", "en,fr",
+                                "--templates", repoRoot.appendingPathComponent("Templates").path, dir.path], in: repoRoot)
+        #expect(g.status == 0, "\(g.stderr)")
+        let b = try runPortdoc(["build", "--project", dir.path], in: repoRoot)
+        #expect(b.status == 0, "\(b.stderr)")
+        let home = try String(contentsOf: dir.appendingPathComponent("Output/html/index.html"), encoding: .utf8)
+        #expect(home.components(separatedBy: "<li id=\"synthetic-").count - 1 == 3)
+        for locale in ["de", "en", "fr"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("Output/html/\(locale)/ports.html").path))
+        }
+        let v = try runPortdoc(["validate", dir.appendingPathComponent("Output").path], in: repoRoot)
+        #expect(v.status == 0, "\(v.stdout)\(v.stderr)")
+        // Shared sentences: one source key serves all three documents.
+        let source = try String(contentsOf: dir.appendingPathComponent("Locales/de.yaml"), encoding: .utf8)
+        #expect(source.contains("row.shared.r0.0:"))
+        for n in 1...3 {
+            #expect(try String(contentsOf: dir.appendingPathComponent("Catalog/synthetic-\(n).yaml"), encoding: .utf8).contains("row.shared.r0.9"))
+        }
+    }
+}
