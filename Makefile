@@ -11,7 +11,7 @@ APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg
 	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps build docs test bench check validate clean diagrams
+.PHONY: deps bench-deps build docs test bench check validate clean diagrams man1 install install-files uninstall
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -59,6 +59,40 @@ diagrams: docs
 	  locale=$$(basename $$(dirname $$svg)); \
 	  rsvg-convert --background-color=white -o Templates/diagram/preview/diagram-$$locale.png $$svg && echo "wrote Templates/diagram/preview/diagram-$$locale.png"; \
 	done
+
+# portdoc(1), the tool's own man page, from its command definitions (committed; a test checks
+# that it equals what the generator writes).
+man1: build
+	.build/release/portdoc manual > Sources/portdoc/portdoc.1
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the binary, portdoc(1), shell completions for
+# bash, zsh and fish, and the port documents' man pages from Output/man, where man and the
+# shells find them. The list of installed files is kept, so that make uninstall removes exactly
+# those.
+PREFIX ?= /usr/local
+BIN ?= .build/release/portdoc
+MANIFEST = $(DESTDIR)$(PREFIX)/share/portdoc/installed-files
+
+install: build install-files
+
+install-files:
+	@set -e; root="$(DESTDIR)$(PREFIX)"; list=""; \
+	put() { install -D -m "$$1" "$$2" "$$root/$$3"; list="$$list$(PREFIX)/$$3\n"; }; \
+	put 755 "$(BIN)" bin/portdoc; \
+	put 644 Sources/portdoc/portdoc.1 share/man/man1/portdoc.1; \
+	tmp=$$(mktemp -d); \
+	"$(BIN)" --generate-completion-script bash > "$$tmp/portdoc.bash"; put 644 "$$tmp/portdoc.bash" share/bash-completion/completions/portdoc; \
+	"$(BIN)" --generate-completion-script zsh > "$$tmp/_portdoc"; put 644 "$$tmp/_portdoc" share/zsh/site-functions/_portdoc; \
+	"$(BIN)" --generate-completion-script fish > "$$tmp/portdoc.fish"; put 644 "$$tmp/portdoc.fish" share/fish/vendor_completions.d/portdoc.fish; \
+	rm -rf "$$tmp"; \
+	for page in $$(cd Output/man && find . -type f -name '*.[1-9]' | sort); do put 644 "Output/man/$$page" "share/man/$${page#./}"; done; \
+	mkdir -p "$$(dirname "$(MANIFEST)")"; printf "$$list" > "$(MANIFEST)"; \
+	echo "make install: $$(printf "$$list" | wc -l) files under $$root (list in $(PREFIX)/share/portdoc/installed-files)"
+
+uninstall:
+	@set -e; root="$(DESTDIR)"; test -f "$(MANIFEST)" || { echo "make uninstall: nothing installed under $(DESTDIR)$(PREFIX)"; exit 0; }; \
+	while read -r f; do rm -f "$$root$$f"; done < "$(MANIFEST)"; rm -f "$(MANIFEST)"; \
+	rmdir "$$(dirname "$(MANIFEST)")" 2>/dev/null || true; echo "make uninstall: removed the files listed in $(PREFIX)/share/portdoc/installed-files"
 
 clean:
 	rm -rf .build

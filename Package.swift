@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "PortDocIO", dependencies: ["PortDocCore", "XHTMLValidation", "CPortDocSystem"]),
         .executableTarget(
             name: "portdoc",
-            dependencies: ["PortDocIO", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PortDocIO", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // portdoc(1), written by `portdoc manual` (make man1) and installed by make install.
+            exclude: ["portdoc.1"]
         ),
         .testTarget(
             name: "PortDocTests",

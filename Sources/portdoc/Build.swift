@@ -18,7 +18,7 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("format"), help: ArgumentHelp("Build only this format: xhtml, markdown, man or diagram (repeatable). Default: all.", valueName: "format"))
     var formats: [String] = []
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The output folder, relative to the project root. Default: Output (with --pseudo: .build/pseudo).", valueName: "dir"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The output folder: relative to the project root, or absolute. Default: Output (with --pseudo: .build/pseudo).", valueName: "dir"))
     var outputOption: String?
 
     @Flag(help: ArgumentHelp("Also build the pseudo-locale qps-ploc, generated from the source: accented, about 40 % longer and bracketed, to test layouts and find text that escaped translation."))

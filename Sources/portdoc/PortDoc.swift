@@ -5,29 +5,59 @@ import PortDocIO
 
 @main
 struct PortDoc: ParsableCommand {
+    /// The exit codes of every command, for --help and portdoc(1).
+    static let exitCodes: [(code: String, meaning: String)] = [
+        ("0", "success"),
+        ("1", "findings: errors in the inputs, invalid output, Output/ out of date, a locale below its threshold (check), changes pending (locales update --dry-run)"),
+        ("2", "the environment failed: a file could not be written (disk full, permissions, file-size limit), the XHTML or SVG DTD or Graphviz is missing, the output lock was not released"),
+        ("64", "bad usage: an unknown option, an invalid locale tag or format"),
+        ("129, 130, 143", "interrupted by SIGHUP, SIGINT or SIGTERM: temporary files are removed, and the output folder is the previous one or the new one, never a mix"),
+    ]
+
+    static let environment: [(name: String, meaning: String)] = [
+        ("SOURCE_DATE_EPOCH", "the build date (seconds since 1970, UTC) where a catalog gives none, and PO-Revision-Date for locales add"),
+        ("PORTDOC_TIMINGS", "1 prints the time and peak memory of each build phase"),
+        ("NO_COLOR", "when set, diagnostics are never coloured (they are coloured only on a terminal otherwise)"),
+    ]
+
+    static let files: [(path: String, meaning: String)] = [
+        ("Catalog/*.yaml", "the documents: structure, ports, connections; no prose"),
+        ("Locales/de.yaml", "the German source text"),
+        ("Locales/<tag>.po", "a translation (gettext PO)"),
+        ("Locales/locales.yaml", "fallback chains and thresholds per locale"),
+        ("Locales/glossary.yaml", "the termbase"),
+        ("Templates/", "the templates of every format"),
+        ("Output/", "what build writes: html/, markdown/, man/"),
+    ]
+
     static let configuration = CommandConfiguration(
         commandName: "portdoc",
         abstract: "Turn a catalog of network ports into localized XHTML, Markdown and man pages.",
+        // No hard line breaks inside a paragraph: ArgumentParser wraps each line to the terminal.
+        // Each exit code is one short line, so the list reads at 80 columns and wider.
         discussion: """
-            Run from a project root holding Catalog/, Locales/ and Templates/ (or pass --project).
+            Run from a project root holding Catalog/, Locales/ and Templates/ (or pass --project). \
+            man portdoc gives the details of every command, the exit codes and the environment.
 
             Exit codes:
-              0   success
-              1   findings: errors in the inputs, invalid output, Output/ out of date,
-                  a locale below its threshold (check), changes pending (locales update --dry-run)
-              2   the environment failed: a file could not be written (disk full, permissions,
-                  file-size limit), the XHTML DTD is missing, the output lock was not released
-              64  bad usage (unknown option, invalid locale tag)
-              130, 143, 129  interrupted by SIGINT, SIGTERM or SIGHUP (temporary files removed;
-                  the output folder is the previous one or the new one, never a mix)
+              0    success
+              1    findings: input or output errors, Output/ out of date, a failed check
+              2    the environment failed: a write, a missing DTD or Graphviz, the lock
+              64   bad usage: an unknown option, an invalid locale tag
+              129  interrupted by SIGHUP (130: SIGINT, 143: SIGTERM); output unchanged
             """,
-        subcommands: [Lint.self, Build.self, Check.self, Locales.self, GlossaryCommand.self, Validate.self, Generate.self]
+        version: PortDocVersion.string,
+        subcommands: [Lint.self, Build.self, Check.self, Locales.self, GlossaryCommand.self, Validate.self, Generate.self, Manual.self]
     )
 
     static func main() {
         Signals.install()
         Self.main(nil)
     }
+}
+
+enum PortDocVersion {
+    static let string = "0.4.0"
 }
 
 /// Options every command shares.
@@ -44,10 +74,33 @@ enum ExitStatus {
 }
 
 /// Prints diagnostics, sorted by position, to standard error.
-/// The same finding from several locales (a template problem) is printed once.
+/// The same finding from several locales (a template problem) is printed once. On a terminal,
+/// and unless NO_COLOR is set (no-color.org) or TERM is dumb, the location is bold and the
+/// severity coloured, as compilers do; in a pipe or a file the text is plain.
 func report(_ diagnostics: [Diagnostic]) {
     var seen = Set<Diagnostic>()
+    let color = Terminal.colorOnStandardError
     for d in Diagnostics(diagnostics).sorted where seen.insert(d).inserted {
-        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+        FileHandle.standardError.write(Data(((color ? Terminal.colored(d) : d.description) + "\n").utf8))
+    }
+}
+
+enum Terminal {
+    static var colorOnStandardError: Bool {
+        let env = ProcessInfo.processInfo.environment
+        return isatty(STDERR_FILENO) == 1 && env["NO_COLOR"].map(\.isEmpty) != false && env["TERM"] != "dumb"
+    }
+
+    /// `path:line:col: severity: message [id]` with ANSI SGR: bold location, red error, yellow
+    /// warning, cyan note.
+    static func colored(_ d: Diagnostic) -> String {
+        let plain = d.description
+        let severity = d.severity.rawValue + ":"
+        guard let range = plain.range(of: " " + severity) ?? (plain.hasPrefix(severity) ? plain.range(of: severity) : nil) else { return plain }
+        let location = String(plain[..<range.lowerBound])
+        let rest = String(plain[range.upperBound...])
+        let code = switch d.severity { case .error: "31"; case .warning: "33"; default: "36" }
+        let head = location.isEmpty ? "" : "\u{1B}[1m\(location)\u{1B}[0m "
+        return head + "\u{1B}[1;\(code)m\(severity)\u{1B}[0m" + rest
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import PortDocCore
+import Testing
+
+/// Issue 13, the conventions of a command-line tool: help that wraps, portdoc(1), completions,
+/// make install and uninstall, colour only on a terminal.
+@Suite("command-line conventions", .serialized)
+struct ConventionsTests {
+    @Test(arguments: [80, 120])
+    func helpWrapsAtTheTerminalWidth(columns: Int) throws {
+        for command in [[], ["build"], ["check"], ["locales", "update"], ["locales", "add"], ["glossary", "export"], ["validate"], ["generate"], ["lint"]] {
+            let r = try runPortdoc(command + ["--help"], in: repoRoot, environment: ["COLUMNS": String(columns)])
+            #expect(r.status == 0)
+            let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            // The usage line may be longer (ArgumentParser does not wrap it); everything else fits.
+            for line in lines where !line.hasPrefix("USAGE:") {
+                #expect(line.count <= columns, "\(command): \(line.count) columns: \(line)")
+                // No fragment of a sentence stranded on a line of its own by a hard break.
+                #expect(!(line.count < 20 && line.hasSuffix(")") && !line.contains("(")), "\(command): stranded '\(line)'")
+            }
+        }
+    }
+
+    @Test func theManualEqualsWhatTheGeneratorWritesAndIsLintClean() throws {
+        let r = try runPortdoc(["manual"], in: repoRoot)
+        #expect(r.status == 0, "\(r.stderr)")
+        let committed = try String(contentsOf: repoRoot.appendingPathComponent("Sources/portdoc/portdoc.1"), encoding: .utf8)
+        #expect(r.stdout == committed, "Sources/portdoc/portdoc.1 is out of date; run 'make man1':\n\(firstDifference(committed, r.stdout))")
+        let lint = try #require(try runTool("mandoc", ["-T", "lint", "-W", "warning", repoRoot.appendingPathComponent("Sources/portdoc/portdoc.1").path]), "mandoc is not installed (make deps)")
+        #expect(lint.status == 0 && lint.stdout.isEmpty && lint.stderr.isEmpty, "\(lint.stdout)\(lint.stderr)")
+        for section in [".SH COMMANDS", ".SS \"portdoc build\"", ".SS \"portdoc locales add\"", ".SH EXIT STATUS", ".SH ENVIRONMENT", "SOURCE_DATE_EPOCH", "NO_COLOR"] {
+            #expect(committed.contains(section), "\(section)")
+        }
+    }
+
+    @Test func completionsForBashZshAndFish() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try runPortdoc(["--generate-completion-script", shell], in: repoRoot)
+            #expect(r.status == 0 && r.stdout.contains("portdoc") && r.stdout.contains("glossary"), "\(shell)")
+        }
+        let bash = try runPortdoc(["--generate-completion-script", "bash"], in: repoRoot)
+        let syntax = try #require(try runTool("bash", ["-n"], stdin: bash.stdout))
+        #expect(syntax.status == 0, "\(syntax.stderr)")
+    }
+
+    /// make install DESTDIR=… puts portdoc(1) and the port documents' pages where man finds them;
+    /// make uninstall removes exactly the installed files.
+    @Test func makeInstallAndUninstall() throws {
+        let dest = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-install-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dest) }
+        let install = try #require(try runTool("make", ["-C", repoRoot.path, "install-files", "BIN=\(CLITests.binary.path)", "DESTDIR=\(dest.path)", "PREFIX=/usr/local"]))
+        #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
+        let manpath = dest.appendingPathComponent("usr/local/share/man").path
+        let man = try #require(try runTool("env", ["MANPATH=\(manpath)", "man", "-w", "portdoc"]), "man is not installed")
+        #expect(man.status == 0 && man.stdout.hasSuffix("share/man/man1/portdoc.1\n"), "\(man.stdout)\(man.stderr)")
+        let page = try #require(try runTool("env", ["MANPATH=\(manpath)", "man", "-w", "7", "eset-protect-ports"]))
+        #expect(page.status == 0, "\(page.stderr)")
+        for path in ["usr/local/bin/portdoc", "usr/local/share/bash-completion/completions/portdoc", "usr/local/share/zsh/site-functions/_portdoc",
+                     "usr/local/share/fish/vendor_completions.d/portdoc.fish", "usr/local/share/man/de/man7/eset-protect-ports.7"] {
+            #expect(FileManager.default.fileExists(atPath: dest.appendingPathComponent(path).path), "\(path)")
+        }
+        let uninstall = try #require(try runTool("make", ["-C", repoRoot.path, "uninstall", "DESTDIR=\(dest.path)", "PREFIX=/usr/local"]))
+        #expect(uninstall.status == 0, "\(uninstall.stderr)")
+        let left = FileManager.default.enumerator(atPath: dest.path)?.compactMap { $0 as? String }.filter { path in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: dest.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue
+        } ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// Colour on a terminal (a pseudo-terminal from script(1)), plain text in a pipe and with NO_COLOR.
+    @Test func diagnosticsAreColouredOnlyOnATerminal() throws {
+        let dir = try CLITests().copyProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try edit(dir.appendingPathComponent("Catalog/eset-protect-ports.yaml"), replacing: "ports: [3128]", with: "ports: [99999]")
+        let piped = try runPortdoc(["lint"], in: dir)
+        #expect(piped.stderr.contains("error: port 99999") && !piped.stderr.contains("\u{1B}["))
+        let command = "\(CLITests.binary.path) lint"
+        let tty = try #require(try runTool("env", ["-u", "NO_COLOR", "-C", dir.path, "TERM=xterm", "script", "-q", "-c", command, "/dev/null"]), "script(1) is not installed")
+        #expect(tty.stdout.contains("\u{1B}[1;31merror:\u{1B}[0m port 99999"), "\(tty.stdout)")
+        let noColor = try #require(try runTool("env", ["-C", dir.path, "TERM=xterm", "NO_COLOR=1", "script", "-q", "-c", command, "/dev/null"]))
+        #expect(noColor.stdout.contains("error: port 99999") && !noColor.stdout.contains("\u{1B}["), "\(noColor.stdout)")
+    }
+}
