@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "portdoc_system.h"
 
 int portdoc_exchange(const char *a, const char *b) {
@@ -13,4 +14,8 @@ int portdoc_exchange(const char *a, const char *b) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int portdoc_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
 }

@@ -76,42 +76,8 @@ public struct Graphviz: Sendable {
     }
 
     static func run(_ executable: URL, _ arguments: [String], input: Data, environment: [String: String]) throws -> (status: Int32, stdout: Data, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
         // Only what dot needs: no font configuration, no locale from the caller.
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new }
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Write and read on threads of their own (not Dispatch's pool, which the build's parallel
-        // loop already occupies): a large graph fills the pipes both ways.
-        let finished = DispatchSemaphore(value: 0)
-        let errors = DataBox()
-        Thread {
-            stdin.fileHandleForWriting.write(input)
-            try? stdin.fileHandleForWriting.close()
-            finished.signal()
-        }.start()
-        Thread {
-            errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
-            finished.signal()
-        }.start()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        finished.wait()
-        finished.wait()
-        return (process.terminationStatus, out, String(decoding: errors.data, as: UTF8.self))
-    }
-}
-
-private final class DataBox: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var _data = Data()
-    var data: Data {
-        get { lock.lock(); defer { lock.unlock() }; return _data }
-        set { lock.lock(); _data = newValue; lock.unlock() }
+        let result = try Subprocess.run(executable.path, arguments, input: input, environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new })
+        return (result.status, result.stdout, result.stderr)
     }
 }

@@ -21,7 +21,9 @@ struct Validate: ParsableCommand {
             throw ExitCode(ExitStatus.findings)
         }
         let validators: [DTDIdentity: DTDValidator]
-        do { validators = try Builder.validators(for: OutputFormat.allCases) } catch {
+        // Only the DTDs the tree needs: loading one costs milliseconds.
+        let needed = FormatDefinition.all.filter { d in d.dtd != nil && files.contains { $0.hasSuffix(d.suffix) } }.map(\.format)
+        do { validators = try Builder.validators(for: needed) } catch {
             report(error.diagnostics)
             throw ExitCode(ExitStatus.environment)
         }

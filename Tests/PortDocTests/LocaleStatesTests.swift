@@ -50,18 +50,7 @@ struct LocaleStatesTests {
             #expect(html.status == 0 && html.stdout.contains("<table>"), "\(path)")
         }
         // Golden files, every format and locale.
-        let expectedRoot = Self.root.appendingPathComponent("expected")
-        let record = ProcessInfo.processInfo.environment["PORTDOC_RECORD"] == "1"
-        for (path, text) in files.sorted(by: { $0.key < $1.key }) where path != "html/style.css" {
-            let url = expectedRoot.appendingPathComponent(path)
-            if record {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try String(contentsOf: url, encoding: .utf8)
-            #expect(text == expected, "\(path) differs from its golden file:\n\(firstDifference(expected, text))")
-        }
+        try checkGoldenFiles(files.filter { $0.key != "html/style.css" }.map { ($0.key, $0.value) }, under: Self.root.appendingPathComponent("expected"))
     }
 
     @Test func eachFallbackIsMarkedWithTheLocaleItComesFrom() throws {

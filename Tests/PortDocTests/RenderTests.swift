@@ -25,18 +25,7 @@ struct RenderTests {
             "man/de/man7/mini-ports.7", "man/man7/mini-ports.7",
             "markdown/de/mini.md", "markdown/en/mini.md",
         ])
-        let expectedRoot = fixturesRoot.appendingPathComponent("mini/expected")
-        let record = ProcessInfo.processInfo.environment["PORTDOC_RECORD"] == "1"
-        for file in files where file.path != "html/style.css" {
-            let url = expectedRoot.appendingPathComponent(file.path)
-            if record {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try file.contents.write(to: url, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try String(contentsOf: url, encoding: .utf8)
-            #expect(file.contents == expected, "\(file.path) differs from its golden file:\n\(firstDifference(expected, file.contents))")
-        }
+        try checkGoldenFiles(files.filter { $0.path != "html/style.css" }.map { ($0.path, $0.contents) }, under: fixturesRoot.appendingPathComponent("mini/expected"))
     }
 
     @Test func hostileTextSurvivesLiterallyInEveryFormat() throws {

@@ -46,20 +46,9 @@ struct SetTests {
             #expect(try Mandoc.lint(file: url, displayPath: path).isEmpty, "\(path)")
         }
         // Golden files: the home page, the port index, one document per format.
-        let expectedRoot = Self.root.appendingPathComponent("expected")
-        let record = ProcessInfo.processInfo.environment["PORTDOC_RECORD"] == "1"
-        for path in ["html/index.html", "html/en/ports.html", "html/fr/ports.html", "markdown/en/index.md", "man/man7/portdoc-ports.7",
-                     "html/fr/onprem/index.html", "markdown/fr/onprem.md", "man/fr/man7/onprem-ports.7"] {
-            let text = try #require(files[path], "\(path) missing")
-            let url = expectedRoot.appendingPathComponent(path)
-            if record {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try String(contentsOf: url, encoding: .utf8)
-            #expect(text == expected, "\(path) differs from its golden file:\n\(firstDifference(expected, text))")
-        }
+        let golden = ["html/index.html", "html/en/ports.html", "html/fr/ports.html", "markdown/en/index.md", "man/man7/portdoc-ports.7",
+                      "html/fr/onprem/index.html", "markdown/fr/onprem.md", "man/fr/man7/onprem-ports.7"]
+        try checkGoldenFiles(try golden.map { ($0, try #require(files[$0], "\($0) missing")) }, under: Self.root.appendingPathComponent("expected"))
     }
 
     /// Every link of the site (href and src in XHTML, link targets in Markdown) names a file the

@@ -12,6 +12,22 @@ func fullBuilder(_ project: Project) throws -> Builder {
     Builder(project: project, validators: try Builder.validators(for: OutputFormat.allCases), graphviz: try Graphviz.locate())
 }
 
+/// Compares each file with its golden file under `root` (`expected/<path>`), showing the first
+/// difference; with PORTDOC_RECORD=1 it writes the golden files instead.
+func checkGoldenFiles(_ files: [(path: String, contents: String)], under root: URL) throws {
+    let record = ProcessInfo.processInfo.environment["PORTDOC_RECORD"] == "1"
+    for (path, text) in files.sorted(by: { $0.path < $1.path }) {
+        let url = root.appendingPathComponent(path)
+        if record {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            continue
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "\(path) differs from its golden file:\n\(firstDifference(expected, text))")
+    }
+}
+
 /// Diagnostics printed as users see them.
 func lines(_ diagnostics: [Diagnostic]) -> [String] { diagnostics.map(\.description) }
 

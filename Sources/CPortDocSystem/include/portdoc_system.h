@@ -5,4 +5,8 @@
 /// Returns 0, or -1 with errno set (EINVAL or ENOSYS where the file system or kernel cannot).
 int portdoc_exchange(const char *a, const char *b);
 
+/// A pipe whose two ends are close-on-exec (Linux pipe2 with O_CLOEXEC), so that a tool started
+/// by another thread never inherits it. Returns 0, or -1 with errno set.
+int portdoc_pipe_cloexec(int fds[2]);
+
 #endif

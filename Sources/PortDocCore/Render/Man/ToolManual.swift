@@ -50,6 +50,7 @@ public enum ToolManual {
 
             """
         out += paragraphs(root.discussion ?? "")
+        out += ".PP\nEvery command takes \\fB\\-\\-help\\fP; \\fB\\-\\-version\\fP prints the version.\n"
         out += ".SH COMMANDS\n"
         for command in visible(root.subcommands ?? []) {
             out += section(command, path: [name])
@@ -93,8 +94,9 @@ public enum ToolManual {
         return out
     }
 
+    /// `--help` and `--version`, which every command has; the page says so once.
     static func isHelp(_ argument: Argument) -> Bool {
-        argument.names?.contains { $0.name == "help" } == true || argument.names?.contains { $0.name == "version" && $0.kind == "long" } == true && argument.kind == "flag" && argument.abstract == "Show the version."
+        argument.kind == "flag" && argument.names?.contains { $0.kind == "long" && ($0.name == "help" || $0.name == "version") } == true
     }
 
     /// `.B "\-h, \-\-help"` for a flag, `.BI "\-\-locale " tag` for an option, `.I dir` for an
