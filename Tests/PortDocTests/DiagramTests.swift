@@ -180,3 +180,12 @@ struct DiagramTests {
         })
     }
 }
+
+@Suite("row anchors")
+struct RowAnchorTests {
+    @Test func aRowAnchorThatClashesIsAnErrorAtTheRow() {
+        let text = miniCatalog.replacingOccurrences(of: "          - protocol: TCP", with: "          - id: ports\n            protocol: TCP")
+            .replacingOccurrences(of: "      - id: main-ports", with: "      - id: row-ports")
+        #expect(parseCatalog(text).1 == ["c.yaml:20:17: error: the row's anchor 'row-ports' is also the id of a section, table or row; choose another id [catalog.duplicate-id]"])
+    }
+}

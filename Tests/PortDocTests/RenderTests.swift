@@ -105,7 +105,10 @@ struct RenderTests {
         let man = try #require(files.first { $0.path.hasSuffix(".7") }).contents
         let rows = document.sections.flatMap(\.tables).flatMap(\.rows)
         #expect(rows.count == 31)
-        #expect(html.components(separatedBy: "<tr><td class=\"protocol\">").count - 1 == 31)
+        // One table row per catalog row, each with its anchor (the port index of a set links to it).
+        #expect(html.components(separatedBy: "\"><td class=\"protocol\">").count - 1 == 31)
+        for row in rows { #expect(html.contains("<tr id=\"\(row.anchor)\"><td class=\"protocol\">")) }
+        #expect(html.contains("<tr id=\"row-agent-server-2222\">"))
         #expect(md.split(separator: "\n").filter { $0.hasPrefix("| TCP") || $0.hasPrefix("| UDP") || $0.hasPrefix("| MQTT") || $0.hasPrefix("| HTTPS") }.count == 31)
         #expect(man.components(separatedBy: "\n_\n").count - 1 == 31)
         for row in rows {

@@ -409,6 +409,16 @@ public enum CatalogParser {
             d.error("footnote '\(note.id)' is defined but never referenced", at: note.location, id: "catalog.unused-footnote")
         }
         unique(catalog.rows.compactMap { row in row.id.map { ($0, row.location) } }, kind: "row")
+        // Rows get anchors on their page (row-<id>, or row-<table>-<n>); they share the namespace.
+        var taken = Set(catalog.sections.map(\.id) + catalog.tables.map(\.id))
+        for table in catalog.tables {
+            for (index, row) in table.rows.enumerated() {
+                let anchor = row.id.map { "row-\($0)" } ?? "row-\(table.id)-\(index + 1)"
+                if !taken.insert(anchor).inserted {
+                    d.error("the row's anchor '\(anchor)' is also the id of a section, table or row; choose another id", at: row.location, id: "catalog.duplicate-id")
+                }
+            }
+        }
         unique(catalog.endpoints.map { ($0.id, $0.location) }, kind: "endpoint")
         d.append(contentsOf: checkConnections(catalog))
         for row in catalog.rows {

@@ -93,6 +93,8 @@ public struct LocalizedTable: Sendable, Equatable {
 }
 
 public struct LocalizedRow: Sendable, Equatable {
+    /// The row's anchor on its page: `row-<id>` for a row with an id, else `row-<table>-<n>`.
+    public var anchor: String
     public var proto: String
     public var transport: Transport
     public var ports: [PortSpec]

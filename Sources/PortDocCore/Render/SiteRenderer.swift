@@ -11,6 +11,8 @@ public enum SiteRenderer {
         public var documentTitle: LocalizedText
         public var role: LocalizedText
         public var tableID: String
+        /// The row's anchor on the document's page.
+        public var rowAnchor: String
         public var proto: String
         public var description: String
     }
@@ -25,7 +27,7 @@ public enum SiteRenderer {
                     for port in row.ports {
                         let text = port.label.map { "\(port.numberText) (\($0))" } ?? port.numberText
                         uses.append(PortUse(range: port.range, portText: text, documentID: doc.id, documentTitle: doc.title, role: section.heading,
-                                            tableID: table.id, proto: row.proto, description: description))
+                                            tableID: table.id, rowAnchor: row.anchor, proto: row.proto, description: description))
                     }
                 }
             }
@@ -119,7 +121,7 @@ public enum SiteRenderer {
         }
         func target(_ use: PortUse) -> String {
             switch format {
-            case XHTMLRenderer.format: layout.page(document: use.documentID, locale: locale) + "#" + use.tableID
+            case XHTMLRenderer.format: layout.page(document: use.documentID, locale: locale) + "#" + use.rowAnchor
             case MarkdownRenderer.format: layout.markdown(document: use.documentID, locale: locale) + "#" + use.tableID
             default: ""
             }
