@@ -35,8 +35,6 @@ public typealias XHTMLValidator = DTDValidator
 /// files of the DTDs in use. Errors become `path:line:col` diagnostics.
 public final class DTDValidator: @unchecked Sendable {  // state guarded by `condition`
     public let dtd: DTDIdentity
-    public static let publicID = DTDIdentity.xhtml1Strict.publicID
-    public static let systemID = DTDIdentity.xhtml1Strict.systemID
     /// Larger pages are refused before parsing.
     public static let maxInputBytes = 64 << 20
 

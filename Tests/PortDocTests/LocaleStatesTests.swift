@@ -30,8 +30,7 @@ struct LocaleStatesTests {
         // One warning per fallback, and only those.
         #expect(Set(d.map(\.id)) == ["build.fallback"])
         for locale in project.locales {
-            let html = locale == "de" || locale == "en" ? "html/\(locale)/index.html" : "html/\(locale)/index.html"
-            #expect(files[html] != nil, "\(html) missing")
+            #expect(files["html/\(locale)/index.html"] != nil, "html/\(locale)/index.html missing")
             #expect(files["markdown/\(locale)/eset-protect-ports.md"] != nil)
             #expect(files[locale == "en" ? "man/man7/eset-protect-ports.7" : "man/\(locale)/man7/eset-protect-ports.7"] != nil)
         }
@@ -96,7 +95,8 @@ struct LocaleStatesTests {
         #expect(ar.contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\">"))
         #expect(ar.contains("<td class=\"protocol\"><span dir=\"ltr\">TCP</span></td><td class=\"ports\"><span dir=\"ltr\">2222</span></td>"))
         #expect(ar.contains("<span class=\"fallback\" lang=\"en\" xml:lang=\"en\" dir=\"ltr\">Communication with ESET Bridge (HTTP Proxy)</span>"))
-        #expect(ar.contains("<a href=\"https://support.eset.com/en/kb332\" dir=\"ltr\">") || ar.contains("dir=\"ltr\">https://"))
+        #expect(ar.contains("<a href=\"https://ts.eset.com\" dir=\"ltr\">https://ts.eset.com</a>"))
+        #expect(ar.contains("<span dir=\"ltr\">api.push.apple.com</span>"))
         #expect(ar.contains("<td class=\"description\">الاتصال بمستودع ESET</td>"))
         // Markdown and man keep the text in logical order, unchanged.
         #expect(try #require(files["markdown/ar/eset-protect-ports.md"]).contains("| TCP | 80 | الاتصال بمستودع ESET |"))
@@ -304,13 +304,14 @@ struct LocaleStatesTests {
     /// text, the build succeeds without --strict, every output is valid, the title reads back
     /// literally, and there is exactly one fallback warning per untranslated message.
     @Test func randomPartialTranslationsBuildValidPagesWithOneWarningPerFallback() throws {
-        let validator = try #require(sharedValidator, "the XHTML DTD is missing (make deps)")
+        _ = try #require(sharedValidator, "the XHTML DTD is missing (make deps)")
         let base = try loadMiniProject()
         let tags = ["fr", "ar", "he", "fa-IR", "ja", "zh-Hant", "th", "ko", "pt-BR", "ur", "hi"]
         let pieces = ["\"", "<", ">", "&", "'", "&amp;", "]]>", "\u{200F}", "\u{200E}", "\u{202B}", "\u{202C}", "\u{2067}", "\u{2069}",
                       "日本語", "中文", "ภาษาไทย", "العربية", "עברית", "한국어", "हिन्दी", "x", " ", "@", "T}}", ".", "\\", "#", "|", "*", "{{", "}}", "\n"]
         var rng = SplitMix(seed: 10)
-        var rounds = 0
+        // Rounds with some messages translated and some not, which is where fallbacks mix.
+        var mixed = 0
         for round in 0..<36 {
             let tag = tags[Int(rng.next() % UInt64(tags.count))]
             // none, all, then random shares.
@@ -332,7 +333,6 @@ struct LocaleStatesTests {
             var project = base
             project.translations[tag] = Translation(locale: tag, file: POFile(path: "Locales/\(tag).po", header: entries[0], entries: Array(entries.dropFirst())))
             let (files, d) = try fullBuilder(project).build(locales: [tag], formats: OutputFormat.allCases)
-            _ = validator
             #expect(Diagnostics(d).errors.isEmpty, "round \(round) (\(tag), \(share) %): \(lines(Diagnostics(d).errors))")
             #expect(d.filter { $0.id == "build.fallback" }.count == untranslated, "round \(round) (\(tag))")
             let page = try #require(files.first { $0.path == "html/\(tag)/index.html" }).contents
@@ -340,9 +340,9 @@ struct LocaleStatesTests {
             let title = try #require(project.translations[tag]?.string(for: "doc.title"))
             let expectedTitle = title.isEmpty ? "Mini-Ports \"mit\" Zitat" : FuzzTests.visible(title)
             #expect(XMLText.contents(of: page, element: "title") == [expectedTitle], "round \(round)")
-            rounds += 1
+            if untranslated > 0 && untranslated < base.source.entries.count { mixed += 1 }
         }
-        #expect(rounds == 36)
+        #expect(mixed >= 20)
     }
 }
 

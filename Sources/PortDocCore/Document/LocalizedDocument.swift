@@ -128,7 +128,6 @@ public struct LocalizedConnection: Sendable, Equatable {
     public var to: String
     public var directed: Bool
     public var proto: String
-    public var ports: [PortSpec]
     /// "TCP 2222 (configurable)": the protocol and each port, from the row.
     public var portsText: LocalizedText
     /// Each port as `portsText` shows it ("2222 (configurable)", "1433 (Microsoft SQL)").

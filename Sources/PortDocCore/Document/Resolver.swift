@@ -182,7 +182,7 @@ public enum Resolver {
                     let sentence = text(TextRef(key: key, location: location),
                                         values: ["from": labels[connection.from] ?? connection.from, "to": labels[target] ?? target, "ports": portsText.plain])
                     connections.append(LocalizedConnection(row: connection.row, from: connection.from, to: target, directed: connection.directed,
-                                                           proto: row.proto, ports: row.ports, portsText: portsText, portLabels: ports,
+                                                           proto: row.proto, portsText: portsText, portLabels: ports,
                                                            sentence: sentence, footnotes: refs))
                 }
             }

@@ -37,10 +37,6 @@ public enum ManRenderer {
         }
     }
 
-    /// The page's path in the output folder (`OutputLayout.man`).
-    public static func relativePath(for doc: LocalizedDocument) -> String {
-        OutputLayout(isSet: false).man(name: doc.man.name, section: doc.man.section, locale: doc.locale)
-    }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
         var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))

@@ -116,7 +116,7 @@ public enum ToolManual {
     static func paragraphs(_ text: String) -> String {
         var out = ""
         var first = true
-        for block in text.components(separatedBy: "\n\n") where !block.trimmingCharacters(in: " \n").isEmpty {
+        for block in text.components(separatedBy: "\n\n") where block.contains(where: { !$0.isWhitespace }) {
             if !first { out += ".PP\n" }
             first = false
             let lines = block.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
@@ -134,11 +134,4 @@ public enum ToolManual {
 extension String {
     /// `-` as `\-`, the minus sign roff prints for options.
     func replacingDashes() -> String { replacing("-", with: "\\-") }
-
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
-    }
 }

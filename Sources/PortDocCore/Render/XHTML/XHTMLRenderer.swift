@@ -9,6 +9,9 @@ public enum XHTMLRenderer {
         var direction: TextDirection
         var layout = OutputLayout(isSet: false)
 
+        /// How a left-to-right run (a port, a host name) is marked: isolated on a right-to-left page.
+        var codeRun: TextValue { TextValue("", dir: direction == .rtl ? .ltr : nil) }
+
         /// ` dir="ltr"` on a right-to-left page.
         var ltrIsolation: String { direction == .rtl ? " dir=\"ltr\"" : "" }
 
@@ -17,16 +20,11 @@ public enum XHTMLRenderer {
             for piece in text.pieces {
                 switch piece {
                 case .text(let s): out += XMLEscaper.text(s)
-                case .host(let s): out += direction == .rtl ? "<span dir=\"ltr\">\(XMLEscaper.text(s))</span>" : XMLEscaper.text(s)
+                case .host(let s): out += XHTMLSyntax.marked(XMLEscaper.text(s), codeRun)
                 case .link(let url): out += "<a href=\"\(XMLEscaper.attribute(url))\"\(ltrIsolation)>\(XMLEscaper.text(url))</a>"
                 }
             }
-            // A fallback keeps its language, so that readers and screen readers know (WCAG 3.1.2).
-            if let lang = text.fallbackLocale {
-                let mark = PageModel.textValue("", lang: lang, page: direction)
-                return "<span class=\"fallback\"\(XHTMLSyntax.markAttributes(mark))>\(out)</span>"
-            }
-            return out
+            return XHTMLSyntax.marked(out, PageModel.textValue("", lang: text.fallbackLocale, page: direction))
         }
 
         func href(toLocale locale: String, from doc: LocalizedDocument) -> String? {
@@ -44,10 +42,7 @@ public enum XHTMLRenderer {
         }
 
         func portsCell(_ ports: [PortSpec]) -> String {
-            if direction == .rtl {
-                return ports.map { "<span dir=\"ltr\">\(XMLEscaper.text(Self.portText($0)))</span>" }.joined(separator: "<br />")
-            }
-            return ports.map { XMLEscaper.text(Self.portText($0)) }.joined(separator: "<br />")
+            ports.map { XHTMLSyntax.marked(XMLEscaper.text(Self.portText($0)), codeRun) }.joined(separator: "<br />")
         }
 
         func descriptionCell(_ items: [LocalizedItem]) -> String {

@@ -15,12 +15,7 @@ public struct XHTMLSyntax: TemplateSyntax {
     public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) {
         switch slot {
         case .markup:
-            guard text.isMarked else { buffer.out += XMLEscaper.text(text.string); return }
-            // A fallback keeps its language, so that readers and screen readers know (WCAG 3.1.2);
-            // a run in the other direction is isolated (an element with `dir` is isolated in HTML5).
-            buffer.out += "<span"
-            if text.lang != nil { buffer.out += " class=\"fallback\"" }
-            buffer.out += Self.markAttributes(text) + ">" + XMLEscaper.text(text.string) + "</span>"
+            buffer.out += Self.marked(XMLEscaper.text(text.string), text)
         case .elementText:
             buffer.out += XMLEscaper.text(text.string)
             // The element's start tag is written: its language is set there, when it has none.
@@ -44,6 +39,15 @@ public struct XHTMLSyntax: TemplateSyntax {
         }
         buffer.pendingMark = nil
         buffer.lastStartTag = (buffer.out.utf8.count, marked)
+    }
+
+    /// Markup wrapped in the `<span>` its language and direction need, or as it is. A fallback
+    /// keeps its language, so that readers and screen readers know (WCAG 3.1.2); a run in the
+    /// other direction is isolated (an element with `dir` is isolated in HTML5; XHTML 1.0 has no
+    /// `bdi`). The one place XHTML marks text.
+    static func marked(_ markup: String, _ mark: TextValue) -> String {
+        guard mark.isMarked else { return markup }
+        return "<span" + (mark.lang != nil ? " class=\"fallback\"" : "") + markAttributes(mark) + ">" + markup + "</span>"
     }
 
     static func markAttributes(_ text: TextValue) -> String {
