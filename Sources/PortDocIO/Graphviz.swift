@@ -17,8 +17,8 @@ public struct Graphviz: Sendable {
                                 "/usr/lib64/graphviz", "/usr/lib/graphviz", "/usr/local/lib/graphviz"]
     static let plugins = ["libgvplugin_core.so.6", "libgvplugin_dot_layout.so.6"]
 
-    /// Finds `dot` and its plugins and prepares the core-only plugin folder (once per machine and
-    /// Graphviz installation, under the temporary folder).
+    /// Finds `dot` and its plugins and prepares the core-only plugin folder (once per user and
+    /// Graphviz installation, in the user's cache folder: a build leaves nothing in TMPDIR).
     public static func locate() throws(DiagnosticsError) -> Graphviz {
         let fm = FileManager.default
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
@@ -28,11 +28,12 @@ public struct Graphviz: Sendable {
         guard let folder = pluginFolders.first(where: { f in plugins.allSatisfy { fm.fileExists(atPath: "\(f)/\($0)") } }) else {
             throw DiagnosticsError([.error("Graphviz's core plugins (\(plugins.joined(separator: ", "))) were not found in \(pluginFolders.joined(separator: ", "))", at: nil, id: "diagram.graphviz-missing")])
         }
-        // One folder per plugin folder and user, named after both; made in a scratch folder and
+        // One folder per plugin folder, named after it; made in a scratch folder beside it and
         // renamed into place, so that builds running at once never see half of it.
-        let target = fm.temporaryDirectory.appendingPathComponent("portdoc-graphviz-\(getuid())-\(stableHash(folder))")
+        let cache = cacheFolder()
+        let target = cache.appendingPathComponent("graphviz-\(stableHash(folder))")
         if !fm.fileExists(atPath: target.appendingPathComponent("config6a").path) {
-            let scratch = fm.temporaryDirectory.appendingPathComponent("portdoc-graphviz-\(getpid())-\(UUID().uuidString)")
+            let scratch = cache.appendingPathComponent(".graphviz-\(getpid())-\(UUID().uuidString)")
             do {
                 try fm.createDirectory(at: scratch, withIntermediateDirectories: true)
                 for plugin in plugins {
@@ -53,6 +54,21 @@ public struct Graphviz: Sendable {
             }
         }
         return Graphviz(dot: URL(fileURLWithPath: "\(dir)/dot"), pluginDirectory: target)
+    }
+
+    /// `$XDG_CACHE_HOME/portdoc`, else `~/.cache/portdoc`, else (no writable home) a folder per
+    /// user under the temporary folder.
+    static func cacheFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let fm = FileManager.default
+        var candidates: [URL] = []
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { candidates.append(URL(fileURLWithPath: xdg).appendingPathComponent("portdoc")) }
+        if let home = environment["HOME"], home.hasPrefix("/") { candidates.append(URL(fileURLWithPath: home).appendingPathComponent(".cache/portdoc")) }
+        for folder in candidates {
+            if (try? fm.createDirectory(at: folder, withIntermediateDirectories: true)) != nil, fm.isWritableFile(atPath: folder.path) { return folder }
+        }
+        let fallback = fm.temporaryDirectory.appendingPathComponent("portdoc-cache-\(getuid())")
+        try? fm.createDirectory(at: fallback, withIntermediateDirectories: true)
+        return fallback
     }
 
     /// A stable FNV-1a hash of a string, for folder names (Swift's hashValue changes per process).

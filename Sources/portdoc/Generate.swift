@@ -31,7 +31,7 @@ struct Generate: ParsableCommand {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: directory)
         if let contents = try? fm.contentsOfDirectory(atPath: root.path), !contents.isEmpty {
-            fail("\(directory) exists and is not empty", status: ExitStatus.findings)
+            throw failure("\(directory) exists and is not empty", status: ExitStatus.findings)
         }
         do {
             for folder in ["Catalog", "Locales"] { try fm.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true) }
@@ -41,7 +41,7 @@ struct Generate: ParsableCommand {
             }
             try fm.copyItem(at: URL(fileURLWithPath: templates), to: root.appendingPathComponent("Templates"))
         } catch {
-            fail("cannot write \(directory): \(describe(error))", status: ExitStatus.environment)
+            throw failure("cannot write \(directory): \(describe(error))", status: ExitStatus.environment)
         }
         let set = documents > 1 ? "\(documents) documents × " : ""
         print("generate: \(set)\(roles) roles × \(rowsPerRole) rows = \(roles * rowsPerRole * documents) rows, locales de, \(tags.joined(separator: ", ")) in \(directory)")

@@ -46,7 +46,7 @@ struct GlossaryCommand: ParsableCommand {
         func run() throws {
             let project = try loadProject(options)
             for tag in locales where !project.locales.contains(tag) {
-                fail("no translation for '\(tag)' (expected Locales/\(tag).po)", status: ExitStatus.findings)
+                throw failure("no translation for '\(tag)' (expected Locales/\(tag).po)", status: ExitStatus.findings)
             }
             let source = project.sourceLocale
             let selected = (locales.isEmpty ? project.locales : locales).filter { $0 != source }
@@ -61,7 +61,7 @@ struct GlossaryCommand: ParsableCommand {
             do {
                 try AtomicFile.write(text, to: URL(fileURLWithPath: output, relativeTo: options.root))
             } catch {
-                fail("cannot write \(output): \(describe(error))", status: ExitStatus.environment)
+                throw failure("cannot write \(output): \(describe(error))", status: ExitStatus.environment)
             }
         }
     }

@@ -41,7 +41,7 @@ struct Locales: ParsableCommand {
         func run() throws {
             let project = try loadProject(options)
             for tag in locales where project.translations[tag] == nil {
-                fail("no translation for '\(tag)'; create it with 'portdoc locales add \(tag)'", status: ExitStatus.findings)
+                throw failure("no translation for '\(tag)'; create it with 'portdoc locales add \(tag)'", status: ExitStatus.findings)
             }
             var changed = 0
             for tag in project.locales where project.translations[tag] != nil && (locales.isEmpty || locales.contains(tag)) {
@@ -60,7 +60,7 @@ struct Locales: ParsableCommand {
                     do {
                         try AtomicFile.write(POWriter.write(merged), to: options.root.appendingPathComponent(path))
                     } catch {
-                        fail("cannot write \(path): \(describe(error))", status: ExitStatus.environment)
+                        throw failure("cannot write \(path): \(describe(error))", status: ExitStatus.environment)
                     }
                     print("\(tag): updated \(path): \(summary.line)")
                 }
@@ -106,20 +106,20 @@ struct Locales: ParsableCommand {
             let project = try loadProject(options)
             let sourceLocale = project.sourceLocale
             if tag.lowercased() == sourceLocale.lowercased() {
-                fail("'\(tag)' is the source locale; its text lives in Locales/\(sourceLocale).yaml", status: ExitStatus.findings)
+                throw failure("'\(tag)' is the source locale; its text lives in Locales/\(sourceLocale).yaml", status: ExitStatus.findings)
             }
             if let existing = project.translations.first(where: { $0.key.lowercased() == tag.lowercased() })?.value {
-                fail("\(existing.file.path) already exists; run 'portdoc locales update' to bring it up to date", status: ExitStatus.findings)
+                throw failure("\(existing.file.path) already exists; run 'portdoc locales update' to bring it up to date", status: ExitStatus.findings)
             }
             let path = "Locales/\(tag).po"
             let revisionDate: String
-            do { revisionDate = try BuildDate.poRevisionDate() } catch { fail(error.message, status: 64) }
+            do { revisionDate = try BuildDate.poRevisionDate() } catch { throw failure(error.message, status: ExitStatus.environment) }
             let file = NewLocale.file(tag: tag, path: path, projectID: project.documents.map(\.document.id).joined(separator: ", "), source: project.source,
                                       notes: TranslatorNotes.notes(for: project, locale: tag), revisionDate: revisionDate)
             do {
                 try AtomicFile.write(POWriter.write(file), to: options.root.appendingPathComponent(path))
             } catch {
-                fail("cannot write \(path): \(describe(error))", status: ExitStatus.environment)
+                throw failure("cannot write \(path): \(describe(error))", status: ExitStatus.environment)
             }
             print("created \(path): \(file.entries.count) messages to translate")
             if NewLocale.pluralForms(for: tag) == nil {
@@ -140,8 +140,9 @@ func loadProject(_ options: ProjectOptions) throws -> Project {
 /// An error as users should read it (`BuildSession.describe`).
 func describe(_ error: any Error) -> String { BuildSession.describe(error) }
 
-/// Prints `portdoc: error: message` and exits with `status`.
-func fail(_ message: String, status: Int32) -> Never {
+/// Prints `portdoc: error: message` and returns the exit code to throw, so that every command
+/// ends through ArgumentParser (and `defer` blocks run) rather than through `exit()`.
+func failure(_ message: String, status: Int32) -> ExitCode {
     FileHandle.standardError.write(Data("portdoc: error: \(message)\n".utf8))
-    Foundation.exit(status)
+    return ExitCode(status)
 }

@@ -16,18 +16,10 @@ struct Manual: ParsableCommand {
 
     func run() throws {
         // ArgumentParser describes every command as JSON; this binary asks itself for it.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
-        process.arguments = ["--experimental-dump-help"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let dump = try JSONDecoder().decode(ToolManual.Dump.self, from: data)
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let result = try Subprocess.run(binary, ["--experimental-dump-help"], environment: nil)
+        guard result.status == 0 else { throw ExitCode(ExitStatus.environment) }
+        let dump = try JSONDecoder().decode(ToolManual.Dump.self, from: result.stdout)
         print(ToolManual.render(dump.command, exitCodes: PortDoc.exitCodes, environment: PortDoc.environment, files: PortDoc.files,
                                 date: date, version: PortDocVersion.string), terminator: "")
     }

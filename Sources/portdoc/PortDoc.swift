@@ -9,9 +9,9 @@ struct PortDoc: ParsableCommand {
     static let exitCodes: [(code: String, meaning: String)] = [
         ("0", "success"),
         ("1", "findings: errors in the inputs, invalid output, Output/ out of date, a locale below its threshold (check), changes pending (locales update --dry-run)"),
-        ("2", "the environment failed: a file could not be written (disk full, permissions, file-size limit), the XHTML or SVG DTD or Graphviz is missing, the output lock was not released"),
+        ("2", "the environment failed: a file could not be written (disk full, permissions, file-size limit), the XHTML or SVG DTD or Graphviz is missing, the output lock was not released, serve's address is in use, SOURCE_DATE_EPOCH is not a number"),
         ("64", "bad usage: an unknown option, an invalid locale tag or format"),
-        ("129, 130, 143", "interrupted by SIGHUP, SIGINT or SIGTERM: temporary files are removed, and the output folder is the previous one or the new one, never a mix"),
+        ("129, 130, 143", "interrupted by SIGHUP, SIGINT or SIGTERM: temporary files are removed, and the output folder is the previous one or the new one, never a mix (serve: stopped, its temporary folder removed)"),
     ]
 
     static let environment: [(name: String, meaning: String)] = [
@@ -42,12 +42,12 @@ struct PortDoc: ParsableCommand {
             Exit codes:
               0    success
               1    findings: input or output errors, Output/ out of date, a failed check
-              2    the environment failed: a write, a missing DTD or Graphviz, the lock
+              2    the environment failed: a write, a missing DTD or Graphviz, a port in use
               64   bad usage: an unknown option, an invalid locale tag
               129  interrupted by SIGHUP (130: SIGINT, 143: SIGTERM); output unchanged
             """,
         version: PortDocVersion.string,
-        subcommands: [Lint.self, Build.self, Check.self, Locales.self, GlossaryCommand.self, Validate.self, Generate.self, Manual.self]
+        subcommands: [Lint.self, Build.self, Check.self, Locales.self, GlossaryCommand.self, Validate.self, Serve.self, Generate.self, Manual.self]
     )
 
     static func main() {

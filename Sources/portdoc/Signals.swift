@@ -7,6 +7,8 @@ import PortDocIO
 /// SIGXFSZ is ignored so that a file-size limit becomes a write error with a message, not a crash.
 enum Signals {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    /// What a long-running command (serve) says when a signal ends it, instead of the build's words.
+    nonisolated(unsafe) static var stopping: String?
 
     static func install() {
         signal(SIGXFSZ, SIG_IGN)
@@ -15,7 +17,7 @@ enum Signals {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 let (replaced, _) = Interruption.cleanUpForExit()
-                let state = replaced ? "the output folder was already replaced and is complete" : "nothing was changed"
+                let state = stopping ?? (replaced ? "the output folder was already replaced and is complete" : "nothing was changed")
                 FileHandle.standardError.write(Data("portdoc: interrupted by \(name); \(state)\n".utf8))
                 exit(128 + number)
             }

@@ -8,7 +8,7 @@ import Testing
 struct ConventionsTests {
     @Test(arguments: [80, 120])
     func helpWrapsAtTheTerminalWidth(columns: Int) throws {
-        for command in [[], ["build"], ["check"], ["locales", "update"], ["locales", "add"], ["glossary", "export"], ["validate"], ["generate"], ["lint"]] {
+        for command in [[], ["build"], ["check"], ["locales", "update"], ["locales", "add"], ["glossary", "export"], ["validate"], ["serve"], ["generate"], ["lint"]] {
             let r = try runPortdoc(command + ["--help"], in: repoRoot, environment: ["COLUMNS": String(columns)])
             #expect(r.status == 0)
             let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
@@ -81,5 +81,55 @@ struct ConventionsTests {
         #expect(tty.stdout.contains("\u{1B}[1;31merror:\u{1B}[0m port 99999"), "\(tty.stdout)")
         let noColor = try #require(try runTool("env", ["-C", dir.path, "TERM=xterm", "NO_COLOR=1", "script", "-q", "-c", command, "/dev/null"]))
         #expect(noColor.stdout.contains("error: port 99999") && !noColor.stdout.contains("\u{1B}["), "\(noColor.stdout)")
+    }
+
+    /// Every code of the documented table (README "Exit codes", `portdoc --help`, portdoc(1)),
+    /// driven through the real binary, from every kind of command that can end with it.
+    @Test func everyDocumentedExitCodeThroughTheBinary() throws {
+        let dir = try ServeTests.project()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func code(_ arguments: [String], _ environment: [String: String] = [:]) throws -> (Int32, String) {
+            let r = try runPortdoc(arguments, in: dir, environment: environment)
+            return (r.status, r.stderr)
+        }
+        // 0: success.
+        #expect(try code(["lint"]).0 == 0)
+        #expect(try code(["build", "--format", "markdown"]).0 == 0)
+        // 1: findings; also from the commands that used to exit through their own exit().
+        #expect(try code(["build", "--check", "--format", "man"]).0 == 1)
+        #expect(try code(["locales", "update", "--locale", "fr"]) == (1, "portdoc: error: no translation for 'fr'; create it with 'portdoc locales add fr'\n"))
+        #expect(try code(["locales", "add", "en"]).0 == 1)
+        #expect(try code(["glossary", "export", "--format", "csv", "--locale", "fr"]).0 == 1)
+        #expect(try code(["generate", dir.path]).0 == 1, "a folder that is not empty")
+        // 2: the environment; a bad SOURCE_DATE_EPOCH is one, in build and in locales add alike.
+        let epoch = ["SOURCE_DATE_EPOCH": "yesterday"]
+        #expect(try code(["build", "--force"], epoch).0 == 2)
+        let add = try code(["locales", "add", "fr"], epoch)
+        #expect(add.0 == 2 && add.1.contains("SOURCE_DATE_EPOCH='yesterday' is not a whole"), "\(add)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("Locales/fr.po").path))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("locked"), withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o500], ofItemAtPath: dir.appendingPathComponent("locked").path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.appendingPathComponent("locked").path) }
+        if getuid() != 0 {  // root writes anyway
+            #expect(try code(["build", "--format", "man", "-o", "locked/out"]).0 == 2)
+        }
+        let listener = try TestClient.listen()
+        defer { close(listener.fd) }
+        #expect(try code(["serve", "--port", "\(listener.port)"]).0 == 2)
+        // 64: bad usage.
+        #expect(try code(["build", "--format", "pdf"]).0 == 64)
+        #expect(try code(["locales", "add", "not a tag"]).0 == 64)
+        #expect(try code(["no-such-command"]).0 == 64)
+        #expect(try code(["check", "--min-completeness", "abc"]).0 == 64)
+        // 129, 130, 143: a signal ends a long-running command (serve) with 128 + its number.
+        for (signal, expected) in [(SIGHUP, Int32(129)), (SIGINT, 130), (SIGTERM, 143)] {
+            let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-exit-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: tmp) }
+            let (server, _) = try ServeTests.serve(in: dir, tmp: tmp)
+            server.send(signal)
+            #expect(server.wait().status == expected)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path) == [])
+        }
     }
 }

@@ -9,7 +9,7 @@ import Testing
 struct HardeningTests {
     static let binary = CLITests.binary
 
-    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (Process, Pipe, Pipe) {
+    static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> Subprocess.Running {
         try startPortdoc(arguments, in: directory, environment: environment, shell: shell)
     }
 
@@ -50,7 +50,7 @@ struct HardeningTests {
         try Self.editEnglish(dir, to: "Ports used by the sample software, edited")
         // Kill early (while rendering), then at the moment the staging folder appears (while writing).
         for trigger in ["time", "staging"] {
-            let (p, _, _) = try Self.start(["build"], in: dir)
+            let p = try Self.start(["build"], in: dir)
             let deadline = Date().addingTimeInterval(30)
             if trigger == "time" {
                 usleep(300_000)
@@ -58,9 +58,8 @@ struct HardeningTests {
                 while Date() < deadline, p.isRunning, (try Self.leftovers(dir)).isEmpty { usleep(500) }
             }
             try #require(p.isRunning, "the build ended before it could be killed (\(trigger))")
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
-            #expect(p.terminationReason == .uncaughtSignal)
+            p.send(SIGKILL)
+            #expect(p.wait().signal == SIGKILL)
             #expect(try Self.tree(dir) == before, "Output/ changed after a SIGKILL (\(trigger))")
         }
         // The next build cleans up what the killed ones left and completes.
@@ -76,13 +75,13 @@ struct HardeningTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = try Self.tree(dir)
         try Self.editEnglish(dir, to: "Ports used by the sample software, interrupted")
-        let (p, _, err) = try Self.start(["build"], in: dir)
+        let p = try Self.start(["build"], in: dir)
         usleep(300_000)
         try #require(p.isRunning)
-        kill(p.processIdentifier, SIGTERM)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 143)
+        p.send(SIGTERM)
+        let r = p.wait()
+        let stderr = r.stderr
+        #expect(r.status == 143)
         #expect(stderr.contains("portdoc: interrupted by SIGTERM; nothing was changed"), "\(stderr)")
         #expect(try Self.tree(dir) == before)
         #expect(try Self.leftovers(dir) == [])
@@ -94,16 +93,15 @@ struct HardeningTests {
         try edit(dir.appendingPathComponent("Locales/en.po"), replacing: "msgstr \"Protocol\"", with: "msgstr \"Protocol name\"")
         // Hold the lock as a first build would, then start a build: it renders, then waits.
         var lock: DirectoryLock? = try DirectoryLock(dir, timeout: 1) { _ in }
-        let (p, out, err) = try Self.start(["build"], in: dir)
+        let p = try Self.start(["build"], in: dir)
         usleep(1_500_000)
         #expect(p.isRunning, "the build did not wait for the lock")
         #expect(try Self.leftovers(dir) == [], "the build wrote while another process held the lock")
         lock?.release()
         lock = nil
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(stderr)")
+        let r = p.wait()
+        let (stdout, stderr) = (r.stdoutText, r.stderr)
+        #expect(r.status == 0, "\(stderr)")
         #expect(stderr.contains("portdoc: another portdoc process is writing in \(dir.standardizedFileURL.path); waiting for it to finish"), "\(stderr)")
         #expect(stdout.contains("build: wrote 3 changed files"), "\(stdout)")
     }
@@ -114,10 +112,9 @@ struct HardeningTests {
         try Self.editEnglish(dir, to: "Ports used by the sample software, twice")
         let a = try Self.start(["build"], in: dir)
         let b = try Self.start(["build"], in: dir)
-        for (p, _, err) in [a, b] {
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 0, "\(stderr)")
+        for p in [a, b] {
+            let r = p.wait()
+            #expect(r.status == 0, "\(r.stderr)")
         }
         #expect(try Self.run(["build", "--check"], in: dir).status == 0)
         #expect(try Self.leftovers(dir) == [])

@@ -67,54 +67,29 @@ func parseCatalog(_ text: String) -> (Catalog?, [String]) {
     return (c, lines(d))
 }
 
-/// Runs an external tool; returns exit status and combined output, or nil when it is not installed.
-func runTool(_ name: String, _ arguments: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String)? {
-    let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-    guard let dir = paths.first(where: { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }) else { return nil }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "\(dir)/\(name)")
-    p.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    let input = Pipe()
-    p.standardInput = input
-    try p.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+/// Runs an external tool found on PATH through the one helper the tool itself uses
+/// (`Subprocess`); returns exit status and both outputs, or nil when it is not installed.
+func runTool(_ name: String, _ arguments: [String], stdin: String? = nil, environment: [String: String]? = nil,
+             directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String)? {
+    guard let path = Subprocess.find(name) else { return nil }
+    let r = try Subprocess.run(path, arguments, input: Data((stdin ?? "").utf8), environment: environment, directory: directory?.path)
+    return (r.status, r.stdoutText, r.stderr)
 }
 
 /// Starts the built `portdoc` binary (debug build, as `swift test` leaves it) in `directory`, without
 /// waiting; with `shell`, through bash with that prefix (such as `ulimit -f 8;`).
-func startPortdoc(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (Process, Pipe, Pipe) {
-    let p = Process()
+func startPortdoc(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> Subprocess.Running {
+    let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     if let shell {
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", shell + " exec \"$0\" \"$@\"", CLITests.binary.path] + arguments
-    } else {
-        p.executableURL = CLITests.binary
-        p.arguments = arguments
+        return try Subprocess.start("/bin/bash", ["-c", shell + " exec \"$0\" \"$@\"", CLITests.binary.path] + arguments, environment: env, directory: directory.path)
     }
-    p.currentDirectoryURL = directory
-    p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    return (p, out, err)
+    return try Subprocess.start(CLITests.binary.path, arguments, environment: env, directory: directory.path)
 }
 
 /// Runs `portdoc` to the end; exit status and both outputs.
 func runPortdoc(_ arguments: [String], in directory: URL, environment: [String: String] = [:], shell: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-    let (p, out, err) = try startPortdoc(arguments, in: directory, environment: environment, shell: shell)
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    let r = try startPortdoc(arguments, in: directory, environment: environment, shell: shell).wait()
+    return (r.status, r.stdoutText, r.stderr)
 }
 
 /// Replaces `old` by `new` in a text file; fails the test when `old` is not there.
