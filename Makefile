@@ -11,7 +11,7 @@ APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg
 	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps bench-deps build docs test bench check validate clean diagrams man1 install install-files uninstall
+.PHONY: deps bench-deps browser-deps browser-test screenshots build docs test bench check validate clean diagrams man1 install install-files uninstall
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -33,6 +33,32 @@ test: deps
 	$(SWIFT) run portdoc build --check
 	$(SWIFT) run portdoc check
 	$(SWIFT) run portdoc validate Output
+	$(MAKE) --no-print-directory browser-test
+
+# The site in a real browser: Debian's chromium, driven by Playwright from PyPI (no browser
+# download) in a virtual environment under .build. Skipped, with a message saying so, only when
+# chromium cannot be installed.
+PYTHON ?= python3
+BROWSER_VENV := .build/browser-venv
+PLAYWRIGHT := playwright==1.65.2
+
+browser-deps:
+	@command -v chromium >/dev/null || { echo "make browser-deps: installing chromium"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium \
+	  || echo "make browser-deps: chromium could not be installed"; }
+	@$(BROWSER_VENV)/bin/python -c "import playwright" 2>/dev/null || { echo "make browser-deps: installing $(PLAYWRIGHT) in $(BROWSER_VENV)"; \
+	  rm -rf $(BROWSER_VENV); $(PYTHON) -m venv $(BROWSER_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && rm -rf $(BROWSER_VENV) && $(PYTHON) -m venv $(BROWSER_VENV); }; \
+	  $(BROWSER_VENV)/bin/pip install -q --disable-pip-version-check "$(PLAYWRIGHT)"; }
+
+browser-test: browser-deps
+	@$(SWIFT) build --product portdoc
+	@if [ -x /usr/bin/chromium ]; then $(BROWSER_VENV)/bin/python Tests/Browser/site_test.py --portdoc .build/debug/portdoc; \
+	else echo "SKIPPED: browser tests: Debian's chromium could not be installed, so no page was opened in a browser"; fi
+
+# PNGs of the pages for the README: the English page at desktop and phone width, the Arabic
+# (right-to-left) and Japanese fixture pages.
+screenshots: docs browser-deps
+	$(BROWSER_VENV)/bin/python Tests/Browser/site_test.py --portdoc .build/release/portdoc --screenshots Templates/xhtml/preview
 
 # Peers for `make bench` (Debian packages): Hugo, pandoc, xmllint, and Python 3 for the driver.
 # Installing libxml2-utils also moves libxml2 to a newer Debian revision; the build does not care.

@@ -52,7 +52,9 @@ public struct BuildSession: Sendable {
 
     /// Runs the build. `onWait` hears that another build holds the output lock; `phase` marks the
     /// end of each phase (for PORTDOC_TIMINGS).
-    public func run(onWait: @escaping (String) -> Void = { _ in }, phase: (String) -> Void = { _ in }) -> Outcome {
+    /// `progress` hears how far rendering is (see `Builder.Progress`), from the rendering threads.
+    public func run(onWait: @escaping (String) -> Void = { _ in }, phase: (String) -> Void = { _ in },
+                    progress: (@Sendable (Builder.Progress) -> Void)? = nil) -> Outcome {
         let r = request
         let outputURL = r.outputURL
         let stampURL = BuildStamp.url(for: outputURL)
@@ -103,7 +105,7 @@ public struct BuildSession: Sendable {
         }
         if r.check {
             let sink = ComparingSink(tree: tree)
-            let built = builder.build(locales: locales, formats: formats, into: sink)
+            let built = builder.build(locales: locales, formats: formats, into: sink, progress: progress)
             let diagnostics = loadDiagnostics + built.diagnostics
             if failed(diagnostics) { return .failed(diagnostics: diagnostics) }
             return .checked(diagnostics: diagnostics, differences: sink.differences(complete: complete), files: built.files)
@@ -114,7 +116,7 @@ public struct BuildSession: Sendable {
         } catch {
             return .environment(diagnostics: loadDiagnostics, message: "cannot write \(r.output)/: \(BuildSession.describe(error))")
         }
-        let built = builder.build(locales: locales, formats: formats, into: writer)
+        let built = builder.build(locales: locales, formats: formats, into: writer, progress: progress)
         phase("render, validate, write")
         let diagnostics = loadDiagnostics + built.diagnostics
         if let error = built.sinkError {

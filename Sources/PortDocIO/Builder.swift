@@ -146,16 +146,30 @@ public struct Builder: Sendable {
         return (sink.files, result.diagnostics)
     }
 
+    /// How far a build is, after each document of each locale (for a progress line).
+    public struct Progress: Sendable, Equatable {
+        public var localesDone: Int
+        public var locales: Int
+        public var documentsDone: Int
+        public var documents: Int
+        /// Files rendered, validated and handed to the sink so far.
+        public var files: Int
+    }
+
     /// Renders, validates and hands every file to `sink`. A file with errors is not handed over;
-    /// the caller must not commit the sink when the result has errors.
-    public func build(locales: [String], formats: [OutputFormat], into sink: some OutputSink) -> Result {
+    /// the caller must not commit the sink when the result has errors. `progress` hears after
+    /// every (document, locale), from the thread that rendered it.
+    public func build(locales: [String], formats: [OutputFormat], into sink: some OutputSink,
+                      progress: (@Sendable (Progress) -> Void)? = nil) -> Result {
         let state = BuildState()
         // Every document in every locale, in parallel.
         let jobs = project.documents.flatMap { document in locales.map { (document, $0) } }
+        let tally = ProgressTally(locales: locales, documents: project.documents.count)
         let index = SiteIndexCollector()
         DispatchQueue.concurrentPerform(iterations: jobs.count) { job in
             guard !state.stopped else { return }
             let (document, locale) = jobs[job]
+            defer { if let progress { progress(tally.finished(locale, files: state.files)) } }
             let (doc, diagnostics) = Resolver.resolve(project, document: document, locale: locale)
             state.add(diagnostics)
             guard let doc else { return }
@@ -225,6 +239,28 @@ public struct Builder: Sendable {
     }
 }
 
+/// Counts finished (document, locale) jobs for `Builder.Progress`.
+private final class ProgressTally: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var remaining: [String: Int]
+    private var progress: Builder.Progress
+
+    init(locales: [String], documents: Int) {
+        remaining = Dictionary(locales.map { ($0, documents) }, uniquingKeysWith: { a, _ in a })
+        progress = Builder.Progress(localesDone: 0, locales: remaining.count, documentsDone: 0, documents: documents * remaining.count, files: 0)
+    }
+
+    func finished(_ locale: String, files: Int) -> Builder.Progress {
+        lock.lock()
+        defer { lock.unlock() }
+        remaining[locale, default: 1] -= 1
+        if remaining[locale] == 0 { progress.localesDone += 1 }
+        progress.documentsDone += 1
+        progress.files = files
+        return progress
+    }
+}
+
 /// What the parallel jobs of one build share.
 private final class BuildState: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
@@ -268,6 +304,9 @@ private final class BuildState: @unchecked Sendable {  // guarded by `lock`
             lock.unlock()
         }
     }
+
+    /// Files handed to the sink so far.
+    var files: Int { lock.lock(); defer { lock.unlock() }; return delivered }
 
     var result: Builder.Result {
         lock.lock()

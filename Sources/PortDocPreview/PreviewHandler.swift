@@ -66,6 +66,9 @@ struct PreviewHandler: HTTPHandler {
         }
         if name.isEmpty { return redirect("/html/") }
         let url = site.appendingPathComponent(name)
+        // Browsers ask for /favicon.ico on their own; a site without one gets "no content", not an
+        // error in the console.
+        if name == "favicon.ico" && !FileManager.default.fileExists(atPath: url.path) { return HTTPResponse(statusCode: .noContent) }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return notFound(request.path, page: name) }
         if isFolder.boolValue { return redirect(request.path + "/") }

@@ -96,23 +96,18 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
     /// several steps builds once). `report` hears of every build.
     public func watch(report: @escaping @Sendable (BuildReport) -> Void) {
         let thread = Thread { [self] in
-            var last = InputSnapshot(root: options.root)
-            var pings = 0
-            while true {
+            var watcher = InputWatcher(root: options.root)
+            var quiet: TimeInterval = 0
+            while !watcher.stopped {
                 Thread.sleep(forTimeInterval: options.interval)
-                var now = InputSnapshot(root: options.root)
-                if now == last {
-                    pings += 1
+                if watcher.settle(pause: min(options.interval, 0.1)) {
+                    quiet = 0
+                    report(build())
+                } else {
                     // Every 15 s, the open event streams are pinged, so that closed pages are noticed.
-                    if Double(pings) * options.interval >= 15 { pings = 0; state.ping() }
-                    continue
+                    quiet += options.interval
+                    if quiet >= 15 { quiet = 0; state.ping() }
                 }
-                repeat {
-                    last = now
-                    Thread.sleep(forTimeInterval: min(options.interval, 0.1))
-                    now = InputSnapshot(root: options.root)
-                } while now != last
-                report(build())
             }
         }
         thread.name = "portdoc serve: watch"
@@ -193,11 +188,37 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
     }
 }
 
-/// `path size mtime` of every input file (`BuildStamp`'s description): equal when nothing changed.
-struct InputSnapshot: Equatable {
-    let lines: [String]
+/// Notices changes of the inputs: `path size mtime` of every file (`BuildStamp`'s description).
+struct InputWatcher {
+    let root: URL
+    private var last: [String]
+    /// Never set today; the loop ends with the process.
+    var stopped = false
+
     init(root: URL) {
-        lines = ["Catalog", "Locales", "Templates"].flatMap { BuildStamp.describe(root.appendingPathComponent($0), prefix: $0) }
+        self.root = root
+        last = Self.describe(root)
+    }
+
+    static func describe(_ root: URL) -> [String] {
+        var lines: [String] = []
+        for folder in ["Catalog", "Locales", "Templates"] {
+            lines += BuildStamp.describe(root.appendingPathComponent(folder), prefix: folder)
+        }
+        return lines
+    }
+
+    /// Whether the inputs changed since the last call; when they did, returns only once they have
+    /// stayed the same for `pause` seconds.
+    mutating func settle(pause: TimeInterval) -> Bool {
+        var now = Self.describe(root)
+        if now == last { return false }
+        while now != last {
+            last = now
+            Thread.sleep(forTimeInterval: pause)
+            now = Self.describe(root)
+        }
+        return true
     }
 }
 

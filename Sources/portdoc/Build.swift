@@ -60,9 +60,14 @@ struct Build: ParsableCommand {
         request.strict = strict
         request.force = force
         request.settings = settings
+        let line = ProgressLine()
+        var progress: (@Sendable (Builder.Progress) -> Void)? = nil
+        if line.enabled { progress = { @Sendable p in line.update(p) } }
         let outcome = BuildSession(request).run(
             onWait: { FileHandle.standardError.write(Data("portdoc: \($0)\n".utf8)) },
-            phase: { timer.mark($0) })
+            phase: { timer.mark($0) },
+            progress: progress)
+        line.finish()
         switch outcome {
         case .upToDate(let files, let warnings):
             for warning in warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
@@ -92,6 +97,40 @@ struct Build: ParsableCommand {
                 print("build: wrote \(changed.count) changed file\(changed.count == 1 ? "" : "s") (\(kept) unchanged) for \(builtLocales.joined(separator: ", ")) to \(output)/")
             }
         }
+    }
+}
+
+/// A build that takes longer than a second shows how far it is on the terminal, on one line of
+/// standard error that is rewritten in place and erased at the end: locales done, documents done
+/// (in a set) and pages written. Never in a pipe, a file, with TERM=dumb or where CI is set (CI
+/// logs keep every carriage-return update as a line).
+final class ProgressLine: @unchecked Sendable {  // guarded by `lock`
+    let enabled: Bool
+    private let lock = NSLock()
+    private let start = Date()
+    private var lastDrawn: Date?
+
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        enabled = isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb" && (environment["CI"] ?? "").isEmpty
+    }
+
+    func update(_ p: Builder.Progress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(start) >= 1, lastDrawn.map({ now.timeIntervalSince($0) >= 0.1 }) ?? true else { return }
+        lastDrawn = now
+        var text = "portdoc: building: \(p.localesDone) of \(p.locales) locales done"
+        if p.documents > p.locales { text += ", \(p.documentsDone) of \(p.documents) documents" }
+        text += ", \(p.files) pages"
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+    }
+
+    /// Erases the line, if one was drawn.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if lastDrawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
 

@@ -18,6 +18,8 @@ struct PortDoc: ParsableCommand {
         ("SOURCE_DATE_EPOCH", "the build date (seconds since 1970, UTC) where a catalog gives none, and PO-Revision-Date for locales add"),
         ("PORTDOC_TIMINGS", "1 prints the time and peak memory of each build phase"),
         ("NO_COLOR", "when set, diagnostics are never coloured (they are coloured only on a terminal otherwise)"),
+        ("CI", "when set and not empty, a long build shows no progress line, even on a terminal"),
+        ("TMPDIR", "where serve builds the site (a folder it removes when it stops)"),
     ]
 
     static let files: [(path: String, meaning: String)] = [

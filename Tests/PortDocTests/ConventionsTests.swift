@@ -83,6 +83,26 @@ struct ConventionsTests {
         #expect(noColor.stdout.contains("error: port 99999") && !noColor.stdout.contains("\u{1B}["), "\(noColor.stdout)")
     }
 
+    /// A build over a second shows how far it is on a terminal (rewritten in place, erased at
+    /// the end); never in a pipe, and never where CI is set.
+    @Test func longBuildsShowProgressOnlyOnATerminal() throws {
+        let dir = HardeningTests.temporary("progress")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let g = try runPortdoc(["generate", "--roles", "8", "--rows", "800", "--locales", "en,fr,it", "--templates", repoRoot.appendingPathComponent("Templates").path, dir.path], in: repoRoot)
+        try #require(g.status == 0, "\(g.stderr)")
+        let command = "\(CLITests.binary.path) build --force"
+        let tty = try #require(try runTool("env", ["-u", "CI", "-C", dir.path, "TERM=xterm", "script", "-q", "-c", command, "/dev/null"]), "script(1) is not installed")
+        #expect(tty.status == 0)
+        let updates = tty.stdout.components(separatedBy: "\r\u{1B}[K").filter { $0.hasPrefix("portdoc: building: ") }
+        #expect(!updates.isEmpty, "no progress line on a terminal: \(tty.stdout.prefix(300))")
+        #expect(updates.allSatisfy { $0.range(of: #"^portdoc: building: \d of 4 locales done, \d+ pages$"#, options: .regularExpression) != nil }, "\(updates)")
+        #expect(tty.stdout.contains("\r\u{1B}[Kbuild: wrote"), "the line is erased before the result")
+        let ci = try #require(try runTool("env", ["CI=true", "-C", dir.path, "TERM=xterm", "script", "-q", "-c", command, "/dev/null"]))
+        #expect(!ci.stdout.contains("building:"), "\(ci.stdout.prefix(300))")
+        let piped = try runPortdoc(["build", "--force"], in: dir, environment: ["CI": ""])
+        #expect(piped.status == 0 && !piped.stderr.contains("building:") && !piped.stderr.contains("\r"))
+    }
+
     /// Every code of the documented table (README "Exit codes", `portdoc --help`, portdoc(1)),
     /// driven through the real binary, from every kind of command that can end with it.
     @Test func everyDocumentedExitCodeThroughTheBinary() throws {

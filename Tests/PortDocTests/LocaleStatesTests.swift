@@ -95,7 +95,7 @@ struct LocaleStatesTests {
         #expect(ar.contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"ar\" xml:lang=\"ar\" dir=\"rtl\">"))
         #expect(ar.contains("<td class=\"protocol\"><span dir=\"ltr\">TCP</span></td><td class=\"ports\"><span dir=\"ltr\">2222</span></td>"))
         #expect(ar.contains("<span class=\"fallback\" lang=\"en\" xml:lang=\"en\" dir=\"ltr\">Communication with ESET Bridge (HTTP Proxy)</span>"))
-        #expect(ar.contains("<a href=\"https://ts.eset.com\" dir=\"ltr\">https://ts.eset.com</a>"))
+        #expect(ar.contains("<a class=\"url\" href=\"https://ts.eset.com\" dir=\"ltr\">https://ts.eset.com</a>"))
         #expect(ar.contains("<span dir=\"ltr\">api.push.apple.com</span>"))
         #expect(ar.contains("<td class=\"description\">الاتصال بمستودع ESET</td>"))
         // Markdown and man keep the text in logical order, unchanged.

@@ -34,7 +34,7 @@ struct RenderTests {
         let html = try #require(files.first { $0.path == "html/en/index.html" }).contents
         #expect(html.contains("<p>.Dot at start, \\backslash, &lt;script&gt;&amp;amp; and | pipe</p>"))
         #expect(html.contains("Footnote with ]]&gt; and ü."))
-        #expect(html.contains("<a href=\"https://example.com/a?b=c&amp;d=e\">https://example.com/a?b=c&amp;d=e</a>"))
+        #expect(html.contains("<a class=\"url\" href=\"https://example.com/a?b=c&amp;d=e\">https://example.com/a?b=c&amp;d=e</a>"))
         #expect(!html.contains("<script>"))
         let md = try #require(files.first { $0.path == "markdown/en/mini.md" }).contents
         #expect(md.contains(".Dot at start, \\\\backslash, \\<script\\>\\&amp; and \\| pipe"))
@@ -124,7 +124,7 @@ struct RenderTests {
             #expect(html.contains(">\(port)<") || html.contains(">\(port) (") || html.contains("<br />\(port)"), "port \(port)")
         }
         for url in ["https://i1.c.eset.com", "https://i3.c.eset.com", "https://ts.eset.com", "https://play.eset.com", "https://suppreq.eset.eu", "http://update.eset.com", "http://go.eset.eu"] {
-            #expect(html.contains("<a href=\"\(url)\">\(url)</a>"))
+            #expect(html.contains("<a class=\"url\" href=\"\(url)\">\(url)</a>"))
             #expect(md.contains("<\(url)>"))
             #expect(man.contains(url))
         }

@@ -21,7 +21,8 @@ public enum XHTMLRenderer {
                 switch piece {
                 case .text(let s): out += XMLEscaper.text(s)
                 case .host(let s): out += XHTMLSyntax.marked(XMLEscaper.text(s), codeRun)
-                case .link(let url): out += "<a href=\"\(XMLEscaper.attribute(url))\"\(ltrIsolation)>\(XMLEscaper.text(url))</a>"
+                // class="url": the link shows its own address, so print needs not repeat it.
+                case .link(let url): out += "<a class=\"url\" href=\"\(XMLEscaper.attribute(url))\"\(ltrIsolation)>\(XMLEscaper.text(url))</a>"
                 }
             }
             return XHTMLSyntax.marked(out, PageModel.textValue("", lang: text.fallbackLocale, page: direction))
