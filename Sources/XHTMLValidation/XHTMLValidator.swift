@@ -45,6 +45,10 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     private var created = 0
     private let maxCopies: Int
     private let condition = NSCondition()
+    /// The DTD as parsed, never used to validate (so never touched by libxml2's lazy automata):
+    /// further copies are made from it with `xmlCopyDtd`, which measured cheaper than parsing
+    /// the DTD files again.
+    private let pristine: xmlDtdPtr
 
     /// Loads the DTD; fails with a diagnostic that says what to install when it cannot be found.
     public init(dtd: DTDIdentity = .xhtml1Strict, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws(DiagnosticsError) {
@@ -52,18 +56,20 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         self.dtd = dtd
         LibXML.admit(dtd)
         maxCopies = max(1, min(maxConcurrency, 16))
-        available = [try Self.loadDTD(dtd)]
+        pristine = try Self.loadDTD(dtd)
+        guard let first = xmlCopyDtd(pristine) else {
+            xmlFreeDtd(pristine)
+            throw DiagnosticsError([.error("cannot copy the \(dtd.name) DTD (out of memory)", at: nil, id: "\(dtd.idPrefix).dtd-missing")])
+        }
+        available = [first]
         created = 1
     }
 
     private static func loadDTD(_ dtd: DTDIdentity) throws(DiagnosticsError) -> xmlDtdPtr {
         let collector = ErrorCollector()
         let loaded: xmlDtdPtr? = collector.capturing {
-            guard let resolved = xmlCatalogResolve(dtd.publicID, dtd.systemID) else { return nil }
-            defer { free(resolved) }  // xmlFree is free() unless xmlMemSetup changed it; we never do
-            let uri = String(cString: resolved)
-            guard uri.hasPrefix("file:") || uri.hasPrefix("/") else { return nil }
-            return xmlParseDTD(nil, resolved)
+            guard let path = DTDLocations.path(of: dtd) else { return nil }
+            return xmlParseDTD(nil, path)
         }
         guard let loaded else {
             let details = collector.errors.map { " (\($0.message))" }.joined()
@@ -76,6 +82,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
 
     deinit {
         for dtd in available { xmlFreeDtd(dtd) }
+        xmlFreeDtd(pristine)
     }
 
     /// Lends a DTD copy to `body`: a free one, a new one while fewer than `maxCopies` exist, or the
@@ -100,7 +107,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
             if canGrow && created < maxCopies {
                 created += 1
                 condition.unlock()
-                let copy = try? Self.loadDTD(dtd)
+                let copy = xmlCopyDtd(pristine)
                 condition.lock()
                 if let copy { return copy }
                 created -= 1
@@ -340,17 +347,16 @@ enum LibXML {
             // XML catalog) may load; every other external entity or DTD is refused, whatever its scheme.
             // libxml2 reports the refusal itself ("failed to load external entity").
             guard let resolved = LibXML.allowedLocalPath(url: url, publicID: id) else { return nil }
-            return resolved.withCString { xmlNoNetExternalEntityLoader($0, id, context) }
+            // The file is already found and checked: opened directly, since
+            // xmlNoNetExternalEntityLoader would ask the catalog once more.
+            return resolved.withCString { xmlNewInputFromFile(context, $0) }
         }
         return true
     }()
 
     /// The directory of a DTD found through the catalog.
     static func directory(of dtd: DTDIdentity) -> String? {
-        guard let resolved = xmlCatalogResolve(dtd.publicID, dtd.systemID) else { return nil }
-        defer { free(resolved) }
-        var path = String(cString: resolved)
-        if path.hasPrefix("file://") { path.removeFirst("file://".count) }
+        guard let path = DTDLocations.path(of: dtd) else { return nil }
         return URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path + "/"
     }
 
@@ -379,8 +385,24 @@ enum LibXML {
         lock.lock()
         let directories = admitted
         lock.unlock()
+        // A module named by a path relative to its DTD arrives as a local path: when it lies in
+        // one of the directories, it needs no catalog lookup (each lookup walks 174 KB of catalog
+        // XML; the SVG DTD alone loads 40 modules).
+        if let url {
+            let local = String(cString: url)
+            for directory in directories {
+                if let path = inside(local, directory), FileManager.default.fileExists(atPath: path) { return path }
+            }
+        }
+        // A module or entity set named by its public identifier: the file the system catalog maps
+        // it to (XHTML 1.0 keeps its entity sets, &nbsp; and the rest, in the XHTML
+        // Modularization folder, beside the DTD's own).
+        if let publicID, let path = DTDLocations.resolve(publicID: String(cString: publicID), systemID: url.map { String(cString: $0) }),
+           path.hasPrefix("/"), FileManager.default.fileExists(atPath: path) {
+            return path
+        }
         for directory in directories {
-            if let path = allowedLocalPath(url: url, publicID: publicID, in: directory) { return path }
+            if let path = allowedLocalPath(url: url, publicID: publicID, in: directory), FileManager.default.fileExists(atPath: path) { return path }
         }
         return nil
     }
@@ -388,22 +410,104 @@ enum LibXML {
     static func allowedLocalPath(url: UnsafePointer<CChar>?, publicID: UnsafePointer<CChar>?, in directory: String) -> String? {
         var candidates: [String] = []
         if let url { candidates.append(String(cString: url)) }
-        if let resolved = xmlCatalogResolve(publicID.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) },
-                                            url.map { UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self) }) {
-            candidates.insert(String(cString: resolved), at: 0)
-            free(resolved)
+        if let resolved = DTDLocations.resolve(publicID: publicID.map { String(cString: $0) }, systemID: url.map { String(cString: $0) }) {
+            candidates.insert(resolved, at: 0)
         }
         for candidate in candidates {
-            var path = candidate
-            if path.hasPrefix("file://") { path.removeFirst("file://".count) }
-            guard path.hasPrefix("/") else { continue }
-            // Compared after resolving '..' and symbolic links, so that no path escapes the directory.
-            let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-            let base = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
-            if real.hasPrefix(base) { return path }
+            if let path = inside(candidate, directory) { return path }
         }
         return nil
     }
 
+    /// The local path of `candidate` (a path or a file: URL) when it lies in `directory`, compared
+    /// after resolving '..' and symbolic links, so that no path escapes the directory.
+    static func inside(_ candidate: String, _ directory: String) -> String? {
+        var path = candidate
+        if path.hasPrefix("file://") { path.removeFirst("file://".count) }
+        guard path.hasPrefix("/") else { return nil }
+        let real = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        let base = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path + "/"
+        return real.hasPrefix(base) ? path : nil
+    }
+
     static func setUp() { _ = initialized }
+}
+
+/// Where the system XML catalog puts each DTD, resolved once per process and remembered across
+/// runs in the user's cache (`~/.cache/portdoc/dtd-locations`), keyed by the size and modification
+/// time of every catalog file: resolving through `/etc/xml/catalog` walks 174 KB of catalog XML
+/// with 603 delegates, which measured about 50 million instructions on the seed, more than
+/// rendering it. A stale or missing entry falls back to the catalog, and a remembered file that
+/// has gone is resolved again.
+enum DTDLocations {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var known: [String: String] = [:]
+    nonisolated(unsafe) private static var loaded = false
+
+    /// The local file of `dtd`, or nil when the catalog does not know it (or names no local file).
+    static func path(of dtd: DTDIdentity) -> String? {
+        resolve(publicID: dtd.publicID, systemID: dtd.systemID).flatMap { $0.hasPrefix("/") ? $0 : nil }
+    }
+
+    /// What the catalog makes of a public and a system identifier (a DTD, or a module or entity
+    /// file it loads): a path for a local file, else the URI the catalog gives; nil when it has none.
+    static func resolve(publicID: String?, systemID: String?) -> String? {
+        let key = (publicID ?? "") + " " + (systemID ?? "")
+        lock.lock()
+        defer { lock.unlock() }
+        if !loaded { loaded = true; known = readCache() }
+        if let path = known[key], !path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
+        guard let resolved = xmlCatalogResolve(publicID, systemID) else { return nil }
+        defer { free(resolved) }  // xmlFree is free() unless xmlMemSetup changed it; we never do
+        var path = String(cString: resolved)
+        if path.hasPrefix("file://") { path.removeFirst("file://".count) }
+        known[key] = path
+        writeCache(known)
+        return path
+    }
+
+    /// `path size mtime` of every catalog file: XML_CATALOG_FILES when set, else /etc/xml.
+    static func stamp(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        var files: [String]
+        if let list = environment["XML_CATALOG_FILES"] {
+            files = list.split(whereSeparator: { $0 == " " || $0 == ":" }).map(String.init)
+        } else {
+            files = ((try? FileManager.default.contentsOfDirectory(atPath: "/etc/xml")) ?? []).sorted().map { "/etc/xml/" + $0 }
+        }
+        return files.map { file -> String in
+            var info = stat()
+            guard stat(file, &info) == 0 else { return "\(file) missing" }
+            return "\(file) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        }.joined(separator: "|")
+    }
+
+    static var cacheFile: URL? {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return URL(fileURLWithPath: xdg).appendingPathComponent("portdoc/dtd-locations") }
+        if let home = env["HOME"], home.hasPrefix("/") { return URL(fileURLWithPath: home).appendingPathComponent(".cache/portdoc/dtd-locations") }
+        return nil
+    }
+
+    /// The remembered locations, when the first line matches today's catalog stamp.
+    static func readCache() -> [String: String] {
+        guard let file = cacheFile, let text = try? String(contentsOf: file, encoding: .utf8) else { return [:] }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard !lines.isEmpty, lines.removeFirst() == "catalog " + stamp() else { return [:] }
+        var result: [String: String] = [:]
+        for line in lines {
+            let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+            if parts.count == 2 { result[parts[0]] = parts[1] }
+        }
+        return result
+    }
+
+    /// Best effort: a cache that cannot be written only costs the next run the lookup.
+    static func writeCache(_ entries: [String: String]) {
+        guard let file = cacheFile else { return }
+        let text = (["catalog " + stamp()] + entries.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)" }).joined(separator: "\n") + "\n"
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".dtd-locations-\(getpid())")
+        guard (try? Data(text.utf8).write(to: temporary)) != nil else { return }
+        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
 }

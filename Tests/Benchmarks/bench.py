@@ -23,14 +23,14 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SLOW_RUNS = int(os.environ.get("BENCH_SLOW_RUNS", "3"))
 NINE = "en,fr,es,it,nl,pl,pt,sv,cs"  # with the German source: 10 locales
 SIZES = [
-    # name, roles, rows per role, translations, peers?, documents
-    ("seed", None, None, None, True, 1),
-    ("5k rows x 2 locales", 50, 100, "en", False, 1),
-    ("10k rows x 2 locales", 100, 100, "en", True, 1),
-    ("50k rows x 10 locales", 100, 500, NINE, False, 1),
-    ("100k rows x 10 locales", 100, 1000, NINE, False, 1),
+    # name, roles, rows per role, translations, peers, documents, runs
+    ("seed", None, None, None, {"hugo", "pandoc", "xmllint", "noop"}, 1, RUNS),
+    ("5k rows x 2 locales", 50, 100, "en", {"xmllint"}, 1, RUNS),
+    ("10k rows x 2 locales", 100, 100, "en", {"hugo", "pandoc", "xmllint", "noop"}, 1, RUNS),
+    ("50k rows x 10 locales", 100, 500, NINE, {"xmllint"}, 1, SLOW_RUNS),
+    ("100k rows x 10 locales", 100, 1000, NINE, {"hugo", "xmllint"}, 1, SLOW_RUNS),
     # A documentation set: 50 documents of 4 roles x 10 rows, sharing sentences, in 10 locales.
-    ("50 documents x 10 locales", 4, 10, NINE, True, 50),
+    ("50 documents x 10 locales", 4, 10, NINE, {"hugo", "xmllint", "noop"}, 50, RUNS),
 ]
 
 
@@ -124,7 +124,7 @@ def pandoc_script(d):
 
 def html_pages(d):
     root = os.path.join(d, "Output", "html")
-    return sorted(os.path.join(p, f) for p, _, fs in os.walk(root) for f in fs if f.endswith(".html"))
+    return sorted(os.path.relpath(os.path.join(p, f), d) for p, _, fs in os.walk(root) for f in fs if f.endswith((".html", ".svg")))
 
 
 def fmt_time(s):
@@ -139,22 +139,26 @@ def main():
     work = tempfile.mkdtemp(prefix="portdoc-bench-")
     results = {}
     try:
-        for name, roles, rows, locales, peers, documents in SIZES:
+        for name, roles, rows, locales, peers, documents, runs in SIZES:
             print(f"bench: {name}", flush=True)
             d = project(work, name, roles, rows, locales, documents)
             row = {}
             clean = lambda d=d: shutil.rmtree(os.path.join(d, "Output"), ignore_errors=True)
-            row["portdoc build"] = measure(f"{BIN} build", d, RUNS, prepare=clean)
-            row["portdoc validate (XHTML only)"] = measure(f"{BIN} validate Output/html", d, RUNS)
-            if peers:
-                row["portdoc build (no change)"] = measure(f"{BIN} build", d, RUNS)
-                site = hugo_site(d)
-                row["hugo"] = measure("hugo --quiet --source hugo --destination hugo-out", d, RUNS,
+            row["portdoc build"] = measure(f"{BIN} build", d, runs, prepare=clean)
+            row["portdoc validate (XHTML, SVG)"] = measure(f"{BIN} validate Output/html", d, runs)
+            if "noop" in peers:
+                row["portdoc build (no change)"] = measure(f"{BIN} build", d, runs)
+            if "hugo" in peers:
+                hugo_site(d)
+                row["hugo"] = measure("hugo --quiet --source hugo --destination hugo-out", d, runs,
                                       prepare=lambda d=d: shutil.rmtree(os.path.join(d, "hugo", "hugo-out"), ignore_errors=True))
-                # pandoc starts once per page and format: 1,500 processes for the set; measured on the single documents.
-                if documents == 1:
-                    row["pandoc (html, gfm, man per locale)"] = measure(pandoc_script(d), d, SLOW_RUNS if roles else RUNS)
-                row["xmllint --valid"] = measure("xmllint --valid --noout --nonet " + " ".join(html_pages(d)), d, RUNS)
+            if "pandoc" in peers:
+                row["pandoc (html, gfm, man per locale)"] = measure(pandoc_script(d), d, SLOW_RUNS if roles else runs)
+            if "xmllint" in peers:
+                # The same files portdoc validate checks; a script file, since 500 pages overflow one command line.
+                with open(os.path.join(d, "xmllint.sh"), "w") as f:
+                    f.write("exec xmllint --valid --noout --nonet " + " ".join(html_pages(d)) + "\n")
+                row["xmllint --valid"] = measure("sh xmllint.sh", d, runs)
             results[name] = row
             if name == "seed":
                 results["incremental"] = incremental(d)
@@ -190,7 +194,7 @@ def report(results):
         cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
     except Exception:  # noqa: BLE001
         pass
-    lines += [f"Measured by `make bench` on {time.strftime('%Y-%m-%d', time.gmtime())} ({RUNS} runs each, {SLOW_RUNS} for pandoc at 10k rows; "
+    lines += [f"Measured by `make bench` on {time.strftime('%Y-%m-%d', time.gmtime())} ({RUNS} runs each, {SLOW_RUNS} at 50k and 100k rows and for pandoc at 10k rows; "
               f"medians; peak RSS is the largest seen) on "
               f"{os.cpu_count()} cores ({cpu}).", ""]
     lines += ["Tools: " + "; ".join([version([BIN, "--version"]) if False else "portdoc (this commit, release build)",
@@ -210,29 +214,35 @@ def report(results):
     def verdict(ok):
         return "met" if ok else "**not met**"
 
+    def ratio(size, a, b, key="wall"):
+        return results[size][a][key] / results[size][b][key]
+
     targets = [
-        ("seed: at most half of Hugo's wall time", seed["portdoc build"]["wall"] <= 0.5 * seed["hugo"]["wall"],
-         f"PortDoc/Hugo = {seed['portdoc build']['wall'] / seed['hugo']['wall']:.2f}"),
-        ("seed: at least 10x faster than pandoc", seed["pandoc (html, gfm, man per locale)"]["wall"] >= 10 * seed["portdoc build"]["wall"],
-         f"pandoc/PortDoc = {seed['pandoc (html, gfm, man per locale)']['wall'] / seed['portdoc build']['wall']:.1f}x"),
-        ("10k x 2: no slower than Hugo", k10["portdoc build"]["wall"] <= k10["hugo"]["wall"],
-         f"PortDoc/Hugo = {k10['portdoc build']['wall'] / k10['hugo']['wall']:.2f}"),
-        ("10k x 2: at least 50x faster than pandoc", k10["pandoc (html, gfm, man per locale)"]["wall"] >= 50 * k10["portdoc build"]["wall"],
-         f"pandoc/PortDoc = {k10['pandoc (html, gfm, man per locale)']['wall'] / k10['portdoc build']['wall']:.1f}x"),
-        ("validation cheaper than xmllint --valid (seed)", seed["portdoc validate (XHTML only)"]["wall"] < seed["xmllint --valid"]["wall"],
-         f"PortDoc/xmllint = {seed['portdoc validate (XHTML only)']['wall'] / seed['xmllint --valid']['wall']:.2f}"),
-        ("validation cheaper than xmllint --valid (10k x 2)", k10["portdoc validate (XHTML only)"]["wall"] < k10["xmllint --valid"]["wall"],
-         f"PortDoc/xmllint = {k10['portdoc validate (XHTML only)']['wall'] / k10['xmllint --valid']['wall']:.2f}"),
-        ("100k x 10: under 15 s wall", k100["portdoc build"]["wall"] < 15, fmt_time(k100["portdoc build"]["wall"])),
-        ("100k x 10: peak RSS under 1 GiB", k100["portdoc build"]["rss"] < 1024, f"{k100['portdoc build']['rss']:.0f} MiB"),
-        ("linear: 10k/5k rows (2 locales) at most 2.2x", k10["portdoc build"]["wall"] <= 2.2 * k5["portdoc build"]["wall"],
-         f"{k10['portdoc build']['wall'] / k5['portdoc build']['wall']:.2f}x"),
-        ("linear: 100k/50k rows (10 locales) at most 2.2x", k100["portdoc build"]["wall"] <= 2.2 * k50["portdoc build"]["wall"],
-         f"{k100['portdoc build']['wall'] / k50['portdoc build']['wall']:.2f}x"),
-        ("both cores used (CPU/wall at 100k x 10)", k100["portdoc build"]["cpu"] / k100["portdoc build"]["wall"] > 1.3,
-         f"{k100['portdoc build']['cpu'] / k100['portdoc build']['wall']:.2f}"),
-        ("rebuild with no change: nothing written, under 30 ms (seed)", inc["unchanged"] and seed["portdoc build (no change)"]["wall"] < 0.030,
+        ("seed: at most 0.5x Hugo's wall time", ratio("seed", "portdoc build", "hugo") <= 0.5,
+         f"PortDoc/Hugo = {ratio('seed', 'portdoc build', 'hugo'):.2f}"),
+        ("seed: at least 10x faster than pandoc", ratio("seed", "pandoc (html, gfm, man per locale)", "portdoc build") >= 10,
+         f"pandoc/PortDoc = {ratio('seed', 'pandoc (html, gfm, man per locale)', 'portdoc build'):.1f}x"),
+        ("10k x 2: at most 1.0x Hugo's wall time", ratio("10k rows x 2 locales", "portdoc build", "hugo") <= 1.0,
+         f"PortDoc/Hugo = {ratio('10k rows x 2 locales', 'portdoc build', 'hugo'):.2f}"),
+        ("10k x 2: at most 1.5x Hugo's CPU time", ratio("10k rows x 2 locales", "portdoc build", "hugo", "cpu") <= 1.5,
+         f"PortDoc/Hugo = {ratio('10k rows x 2 locales', 'portdoc build', 'hugo', 'cpu'):.2f}"),
+        ("100k x 10: at most 1.0x Hugo's wall time", ratio("100k rows x 10 locales", "portdoc build", "hugo") <= 1.0,
+         f"PortDoc/Hugo = {ratio('100k rows x 10 locales', 'portdoc build', 'hugo'):.2f}"),
+        ("100k x 10: peak RSS under 768 MiB", k100["portdoc build"]["rss"] < 768, f"{k100['portdoc build']['rss']:.0f} MiB"),
+        ("50 documents x 10: at most 1.0x Hugo's wall time", ratio("50 documents x 10 locales", "portdoc build", "hugo") <= 1.0,
+         f"PortDoc/Hugo = {ratio('50 documents x 10 locales', 'portdoc build', 'hugo'):.2f}"),
+    ]
+    for size, row in results.items():
+        if size != "incremental" and "xmllint --valid" in row:
+            r = row["portdoc validate (XHTML, SVG)"]["wall"] / row["xmllint --valid"]["wall"]
+            targets.append((f"validation cheaper than xmllint --valid, start-up included ({size})", r < 1, f"PortDoc/xmllint = {r:.2f}"))
+    targets += [
+        ("no-op rebuild under 15 ms, nothing written (seed)", inc["unchanged"] and seed["portdoc build (no change)"]["wall"] < 0.015,
          f"{fmt_time(seed['portdoc build (no change)']['wall'])}; modification times kept: {inc['unchanged']}"),
+        ("linear: 10k/5k rows (2 locales) at most 2.1x", k10["portdoc build"]["wall"] <= 2.1 * k5["portdoc build"]["wall"],
+         f"{k10['portdoc build']['wall'] / k5['portdoc build']['wall']:.2f}x"),
+        ("linear: 100k/50k rows (10 locales) at most 2.1x", k100["portdoc build"]["wall"] <= 2.1 * k50["portdoc build"]["wall"],
+         f"{k100['portdoc build']['wall'] / k50['portdoc build']['wall']:.2f}x"),
         ("one locale changed: only its files rewritten", inc["rewritten"] == ["html/en/index.html", "man/man7/eset-protect-ports.7", "markdown/en/eset-protect-ports.md"],
          "rewritten: " + ", ".join(inc["rewritten"])),
     ]

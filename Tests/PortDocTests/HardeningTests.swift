@@ -257,10 +257,32 @@ struct HardeningTests {
         #expect(r.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 2, "one clean error per page: \(r.stderr)")
     }
 
+    /// The remembered DTD locations are keyed by every catalog file's size and time: another
+    /// catalog list, or a touched catalog, makes them stale and the catalog is asked again.
+    @Test func theDTDLocationCacheIsKeyedByTheCatalogs() throws {
+        let dir = Self.temporary("catalog")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("catalog.xml")
+        try "<catalog/>".write(to: file, atomically: true, encoding: .utf8)
+        let env = ["XML_CATALOG_FILES": file.path]
+        let first = DTDLocations.stamp(environment: env)
+        #expect(first == DTDLocations.stamp(environment: env))
+        #expect(first != DTDLocations.stamp(environment: [:]))
+        try "<catalog></catalog>".write(to: file, atomically: true, encoding: .utf8)
+        #expect(first != DTDLocations.stamp(environment: env))
+        #expect(DTDLocations.path(of: .xhtml1Strict).map { FileManager.default.fileExists(atPath: $0) } == true)
+    }
+
     @Test func onlyTheDTDsOwnFilesMayLoad() throws {
         _ = try #require(sharedValidator)
         let directory = try #require(LibXML.dtdDirectory)
-        #expect(LibXML.allowedLocalPath(url: "\(directory)xhtml-lat1.ent", publicID: nil) != nil)
+        // The DTD's own file, and its entity set by public identifier (the catalog keeps it in the
+        // XHTML Modularization folder); a file that is not there is not offered.
+        #expect(LibXML.allowedLocalPath(url: "\(directory)xhtml1-strict.dtd", publicID: nil) == "\(directory)xhtml1-strict.dtd")
+        let lat1 = LibXML.allowedLocalPath(url: "\(directory)xhtml-lat1.ent", publicID: "-//W3C//ENTITIES Latin 1 for XHTML//EN")
+        #expect(lat1.map { FileManager.default.fileExists(atPath: $0) && $0.hasSuffix("/xhtml-lat1.ent") } == true, "\(lat1 ?? "nil")")
+        #expect(LibXML.allowedLocalPath(url: "\(directory)xhtml-lat1.ent", publicID: nil) == nil)
         #expect(LibXML.allowedLocalPath(url: "/etc/passwd", publicID: nil) == nil)
         #expect(LibXML.allowedLocalPath(url: "file:///etc/passwd", publicID: nil) == nil)
         #expect(LibXML.allowedLocalPath(url: "\(directory)../../../../../etc/passwd", publicID: nil) == nil)
