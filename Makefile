@@ -24,6 +24,7 @@ deps:
 
 build: deps
 	$(SWIFT) build -c release --product portdoc
+	$(SWIFT) build -c release --product portdoc-serve
 
 docs: build
 	.build/release/portdoc build
@@ -51,7 +52,7 @@ browser-deps:
 	  $(BROWSER_VENV)/bin/pip install -q --disable-pip-version-check "$(PLAYWRIGHT)"; }
 
 browser-test: browser-deps
-	@$(SWIFT) build --product portdoc
+	@$(SWIFT) build --product portdoc && $(SWIFT) build --product portdoc-serve
 	@if [ -x /usr/bin/chromium ]; then $(BROWSER_VENV)/bin/python Tests/Browser/site_test.py --portdoc .build/debug/portdoc; \
 	else echo "SKIPPED: browser tests: Debian's chromium could not be installed, so no page was opened in a browser"; fi
 
@@ -105,6 +106,7 @@ install-files:
 	@set -e; root="$(DESTDIR)$(PREFIX)"; list=""; \
 	put() { install -D -m "$$1" "$$2" "$$root/$$3"; list="$$list$(PREFIX)/$$3\n"; }; \
 	put 755 "$(BIN)" bin/portdoc; \
+	put 755 "$(dir $(BIN))portdoc-serve" bin/portdoc-serve; \
 	put 644 Sources/portdoc/portdoc.1 share/man/man1/portdoc.1; \
 	tmp=$$(mktemp -d); \
 	"$(BIN)" --generate-completion-script bash > "$$tmp/portdoc.bash"; put 644 "$$tmp/portdoc.bash" share/bash-completion/completions/portdoc; \

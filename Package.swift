@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "portdoc", targets: ["portdoc"]),
+        .executable(name: "portdoc-serve", targets: ["portdoc-serve"]),
         .library(name: "PortDocCore", targets: ["PortDocCore"]),
     ],
     dependencies: [
@@ -31,9 +32,17 @@ let package = Package(
         .target(name: "PortDocIO", dependencies: ["PortDocCore", "XHTMLValidation", "CPortDocSystem"]),
         // `portdoc serve`: a temporary build, an HTTP server, reloads and the error overlay.
         .target(name: "PortDocPreview", dependencies: ["PortDocIO", "PortDocCore", .product(name: "FlyingFox", package: "FlyingFox")]),
+        // What both programs share: options, diagnostics on the terminal, signals, exit codes.
+        .target(name: "PortDocCommandLine", dependencies: ["PortDocIO", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The server of `portdoc serve`, which `portdoc` starts: FlyingFox links Foundation's
+        // networking and libcurl, which only this program then loads.
+        .executableTarget(
+            name: "portdoc-serve",
+            dependencies: ["PortDocCommandLine", "PortDocPreview", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .executableTarget(
             name: "portdoc",
-            dependencies: ["PortDocIO", "PortDocCore", "PortDocPreview", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["PortDocIO", "PortDocCore", "PortDocCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             // portdoc(1), written by `portdoc manual` (make man1) and installed by make install.
             exclude: ["portdoc.1"]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortDocCommandLine
 import Foundation
 import PortDocCore
 import PortDocIO
@@ -129,20 +130,3 @@ struct Locales: ParsableCommand {
     }
 }
 
-/// Loads the project or exits 1 after printing its errors.
-func loadProject(_ options: ProjectOptions) throws -> Project {
-    let (loaded, diagnostics) = ProjectLoader(root: options.root).load()
-    report(diagnostics)
-    guard let project = loaded else { throw ExitCode(ExitStatus.findings) }
-    return project
-}
-
-/// An error as users should read it (`BuildSession.describe`).
-func describe(_ error: any Error) -> String { BuildSession.describe(error) }
-
-/// Prints `portdoc: error: message` and returns the exit code to throw, so that every command
-/// ends through ArgumentParser (and `defer` blocks run) rather than through `exit()`.
-func failure(_ message: String, status: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("portdoc: error: \(message)\n".utf8))
-    return ExitCode(status)
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortDocCommandLine
 import Foundation
 import PortDocCore
 import PortDocIO

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortDocCommandLine
 import Foundation
 import PortDocCore
 import PortDocIO
@@ -62,47 +63,3 @@ enum PortDocVersion {
     static let string = "0.4.0"
 }
 
-/// Options every command shares.
-struct ProjectOptions: ParsableArguments {
-    @Option(name: .long, help: "The project root (holding Catalog/, Locales/, Templates/).")
-    var project: String = "."
-
-    var root: URL { URL(fileURLWithPath: project) }
-}
-
-enum ExitStatus {
-    static let findings: Int32 = 1
-    static let environment: Int32 = 2
-}
-
-/// Prints diagnostics, sorted by position, to standard error.
-/// The same finding from several locales (a template problem) is printed once. On a terminal,
-/// and unless NO_COLOR is set (no-color.org) or TERM is dumb, the location is bold and the
-/// severity coloured, as compilers do; in a pipe or a file the text is plain.
-func report(_ diagnostics: [Diagnostic]) {
-    var seen = Set<Diagnostic>()
-    let color = Terminal.colorOnStandardError
-    for d in Diagnostics(diagnostics).sorted where seen.insert(d).inserted {
-        FileHandle.standardError.write(Data(((color ? Terminal.colored(d) : d.description) + "\n").utf8))
-    }
-}
-
-enum Terminal {
-    static var colorOnStandardError: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return isatty(STDERR_FILENO) == 1 && env["NO_COLOR"].map(\.isEmpty) != false && env["TERM"] != "dumb"
-    }
-
-    /// `path:line:col: severity: message [id]` with ANSI SGR: bold location, red error, yellow
-    /// warning, cyan note.
-    static func colored(_ d: Diagnostic) -> String {
-        let plain = d.description
-        let severity = d.severity.rawValue + ":"
-        guard let range = plain.range(of: " " + severity) ?? (plain.hasPrefix(severity) ? plain.range(of: severity) : nil) else { return plain }
-        let location = String(plain[..<range.lowerBound])
-        let rest = String(plain[range.upperBound...])
-        let code = switch d.severity { case .error: "31"; case .warning: "33"; default: "36" }
-        let head = location.isEmpty ? "" : "\u{1B}[1m\(location)\u{1B}[0m "
-        return head + "\u{1B}[1;\(code)m\(severity)\u{1B}[0m" + rest
-    }
-}

@@ -53,9 +53,14 @@ struct ConventionsTests {
         let manpath = dest.appendingPathComponent("usr/local/share/man").path
         let man = try #require(try runTool("env", ["MANPATH=\(manpath)", "man", "-w", "portdoc"]), "man is not installed")
         #expect(man.status == 0 && man.stdout.hasSuffix("share/man/man1/portdoc.1\n"), "\(man.stdout)\(man.stderr)")
+        // The installed portdoc finds its server next to it.
+        let busy = try TestClient.listen()
+        defer { close(busy.fd) }
+        let served = try #require(try runTool(dest.appendingPathComponent("usr/local/bin/portdoc").path, ["serve", "--project", repoRoot.path, "--port", "\(busy.port)"]))
+        #expect(served.status == 2 && served.stderr.contains("the port is in use"), "\(served.stderr)")
         let page = try #require(try runTool("env", ["MANPATH=\(manpath)", "man", "-w", "7", "eset-protect-ports"]))
         #expect(page.status == 0, "\(page.stderr)")
-        for path in ["usr/local/bin/portdoc", "usr/local/share/bash-completion/completions/portdoc", "usr/local/share/zsh/site-functions/_portdoc",
+        for path in ["usr/local/bin/portdoc", "usr/local/bin/portdoc-serve", "usr/local/share/bash-completion/completions/portdoc", "usr/local/share/zsh/site-functions/_portdoc",
                      "usr/local/share/fish/vendor_completions.d/portdoc.fish", "usr/local/share/man/de/man7/eset-protect-ports.7"] {
             #expect(FileManager.default.fileExists(atPath: dest.appendingPathComponent(path).path), "\(path)")
         }
