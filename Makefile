@@ -6,9 +6,10 @@ SWIFT ?= swift
 # libxml2-utils (xmllint, a second opinion on the SVG in the tests), and for the test that every
 # diagram label fits its box: Debian's Python with Pillow and the fonts a reader's browser uses for
 # the diagram's Helvetica (Liberation Sans), Japanese (IPAGothic) and Arabic (DejaVu Sans);
-# librsvg2-bin renders the diagram previews (make diagrams).
+# librsvg2-bin renders the diagram previews (make diagrams); libcurl4-openssl-dev links
+# portdoc-serve statically (FlyingFox brings Foundation's networking, which uses libcurl).
 APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils \
-	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin
+	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin libcurl4-openssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps bench-deps browser-deps browser-test screenshots build docs test bench check validate clean diagrams man1 install install-files uninstall
@@ -22,9 +23,14 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# The release programs link the Swift runtime and Foundation statically: portdoc --version took
+# 8.0 ms linked dynamically and 4.6 ms statically here (/bin/true: 0.8 ms), a no-op build 15.7 and
+# 8.9 ms. Both programs use the same flags, so that building one does not rebuild the other.
+STATIC := --static-swift-stdlib
+
 build: deps
-	$(SWIFT) build -c release --product portdoc
-	$(SWIFT) build -c release --product portdoc-serve
+	$(SWIFT) build -c release --product portdoc $(STATIC)
+	$(SWIFT) build -c release --product portdoc-serve $(STATIC)
 
 docs: build
 	.build/release/portdoc build
@@ -76,7 +82,7 @@ bench-deps: deps
 
 # Side-by-side benchmark against Hugo, pandoc and xmllint; writes BENCHMARKS.md.
 bench: bench-deps
-	$(SWIFT) build -c release --product portdoc
+	$(SWIFT) build -c release --product portdoc $(STATIC)
 	python3 Tests/Benchmarks/bench.py
 
 # PNG previews of the network diagram, one per locale, for the README (rendered from Output/).
