@@ -155,11 +155,12 @@ public struct BuildSession: Sendable {
     }
 }
 
-/// A result written by one thread and read by another after a `DispatchGroup.wait()`.
-final class ResultBox<Value>: @unchecked Sendable {  // guarded by `lock`
+/// A result written by one thread (or task) and read by another after it has been set.
+public final class ResultBox<Value>: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private var _value: Value?
 
-    func set(_ value: Value) { lock.lock(); _value = value; lock.unlock() }
-    var value: Value? { lock.lock(); defer { lock.unlock() }; return _value }
+    public init() {}
+    public func set(_ value: Value) { lock.lock(); _value = value; lock.unlock() }
+    public var value: Value? { lock.lock(); defer { lock.unlock() }; return _value }
 }

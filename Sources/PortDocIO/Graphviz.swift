@@ -1,5 +1,6 @@
 import Foundation
 import PortDocCore
+import XHTMLValidation
 
 /// Lays out DOT as SVG with Graphviz's `dot`, with only its core plugins: text is then measured
 /// with Graphviz's built-in font metrics instead of Pango and the machine's fonts, so the same
@@ -30,7 +31,7 @@ public struct Graphviz: Sendable {
         }
         // One folder per plugin folder, named after it; made in a scratch folder beside it and
         // renamed into place, so that builds running at once never see half of it.
-        let cache = cacheFolder()
+        let cache = UserCache.folder()
         let target = cache.appendingPathComponent("graphviz-\(stableHash(folder))")
         if !fm.fileExists(atPath: target.appendingPathComponent("config6a").path) {
             let scratch = cache.appendingPathComponent(".graphviz-\(getpid())-\(UUID().uuidString)")
@@ -54,21 +55,6 @@ public struct Graphviz: Sendable {
             }
         }
         return Graphviz(dot: URL(fileURLWithPath: "\(dir)/dot"), pluginDirectory: target)
-    }
-
-    /// `$XDG_CACHE_HOME/portdoc`, else `~/.cache/portdoc`, else (no writable home) a folder per
-    /// user under the temporary folder.
-    static func cacheFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let fm = FileManager.default
-        var candidates: [URL] = []
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { candidates.append(URL(fileURLWithPath: xdg).appendingPathComponent("portdoc")) }
-        if let home = environment["HOME"], home.hasPrefix("/") { candidates.append(URL(fileURLWithPath: home).appendingPathComponent(".cache/portdoc")) }
-        for folder in candidates {
-            if (try? fm.createDirectory(at: folder, withIntermediateDirectories: true)) != nil, fm.isWritableFile(atPath: folder.path) { return folder }
-        }
-        let fallback = fm.temporaryDirectory.appendingPathComponent("portdoc-cache-\(getuid())")
-        try? fm.createDirectory(at: fallback, withIntermediateDirectories: true)
-        return fallback
     }
 
     /// A stable FNV-1a hash of a string, for folder names (Swift's hashValue changes per process).

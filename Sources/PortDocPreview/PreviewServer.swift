@@ -131,7 +131,7 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
         let handler = PreviewHandler(site: site, state: state, tools: tools)
         let server = HTTPServer(address: address, timeout: 30, logger: .disabled, handler: handler)
         self.server = server
-        let failure = ResultSlot<any Error>()
+        let failure = ResultBox<any Error>()
         Task {
             do { try await server.run() } catch { failure.set(error) }
         }
@@ -153,7 +153,7 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
 
     /// `start()` for synchronous callers (the command line): blocks until listening or failed.
     public func startBlocking() throws(StartError) -> String {
-        let result = ResultSlot<Result<String, StartError>>()
+        let result = ResultBox<Result<String, StartError>>()
         let done = DispatchSemaphore(value: 0)
         Task {
             do throws(StartError) { result.set(.success(try await start())) } catch { result.set(.failure(error)) }
@@ -220,12 +220,4 @@ struct InputWatcher {
         }
         return true
     }
-}
-
-/// A value set by one task and read by another.
-final class ResultSlot<Value: Sendable>: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var _value: Value?
-    func set(_ value: Value) { lock.lock(); _value = value; lock.unlock() }
-    var value: Value? { lock.lock(); defer { lock.unlock() }; return _value }
 }

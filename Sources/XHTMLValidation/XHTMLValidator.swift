@@ -481,12 +481,7 @@ enum DTDLocations {
         }.joined(separator: "|")
     }
 
-    static var cacheFile: URL? {
-        let env = ProcessInfo.processInfo.environment
-        if let xdg = env["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return URL(fileURLWithPath: xdg).appendingPathComponent("portdoc/dtd-locations") }
-        if let home = env["HOME"], home.hasPrefix("/") { return URL(fileURLWithPath: home).appendingPathComponent(".cache/portdoc/dtd-locations") }
-        return nil
-    }
+    static var cacheFile: URL? { UserCache.folder().appendingPathComponent("dtd-locations") }
 
     /// The remembered locations, when the first line matches today's catalog stamp.
     static func readCache() -> [String: String] {
@@ -505,9 +500,26 @@ enum DTDLocations {
     static func writeCache(_ entries: [String: String]) {
         guard let file = cacheFile else { return }
         let text = (["catalog " + stamp()] + entries.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)" }).joined(separator: "\n") + "\n"
-        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".dtd-locations-\(getpid())")
         guard (try? Data(text.utf8).write(to: temporary)) != nil else { return }
         if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+    }
+}
+
+/// PortDoc's cache folder (remembered DTD locations, Graphviz's core-plugin folder):
+/// `$XDG_CACHE_HOME/portdoc`, else `~/.cache/portdoc`, else (no writable home) a folder per user
+/// under the temporary folder. Created when missing.
+public enum UserCache {
+    public static func folder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let fm = FileManager.default
+        var candidates: [URL] = []
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { candidates.append(URL(fileURLWithPath: xdg).appendingPathComponent("portdoc")) }
+        if let home = environment["HOME"], home.hasPrefix("/") { candidates.append(URL(fileURLWithPath: home).appendingPathComponent(".cache/portdoc")) }
+        for folder in candidates {
+            if (try? fm.createDirectory(at: folder, withIntermediateDirectories: true)) != nil, fm.isWritableFile(atPath: folder.path) { return folder }
+        }
+        let fallback = fm.temporaryDirectory.appendingPathComponent("portdoc-cache-\(getuid())")
+        try? fm.createDirectory(at: fallback, withIntermediateDirectories: true)
+        return fallback
     }
 }

@@ -272,6 +272,11 @@ struct HardeningTests {
         try "<catalog></catalog>".write(to: file, atomically: true, encoding: .utf8)
         #expect(first != DTDLocations.stamp(environment: env))
         #expect(DTDLocations.path(of: .xhtml1Strict).map { FileManager.default.fileExists(atPath: $0) } == true)
+        // The cache folder: XDG_CACHE_HOME first, then HOME, then the temporary folder.
+        #expect(UserCache.folder(environment: ["XDG_CACHE_HOME": dir.path, "HOME": "/nonexistent"]).path == dir.appendingPathComponent("portdoc").path)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("portdoc").path))
+        #expect(UserCache.folder(environment: ["HOME": dir.path]).path == dir.appendingPathComponent(".cache/portdoc").path)
+        #expect(UserCache.folder(environment: [:]).path.hasPrefix(FileManager.default.temporaryDirectory.path))
     }
 
     @Test func onlyTheDTDsOwnFilesMayLoad() throws {
