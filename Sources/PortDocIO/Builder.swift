@@ -107,22 +107,9 @@ public struct Builder: Sendable {
     /// The validators the definitions of `formats` need, loaded (the DTDs in use, and only those,
     /// may then load their files).
     public static func validators(for formats: [OutputFormat]) throws(DiagnosticsError) -> [DTDIdentity: DTDValidator] {
-        var unique: [DTDIdentity] = []
-        for dtd in formats.compactMap(\.definition.dtd) where !unique.contains(dtd) { unique.append(dtd) }
-        let dtds = unique
-        // Each DTD parses on a core of its own (the SVG 1.1 DTD, 40 modules, took about 15 ms on
-        // the seed, the XHTML DTD about 5 ms), while the caller loads the project.
-        let slots = (0..<dtds.count).map { _ in ResultBox<Swift.Result<DTDValidator, DiagnosticsError>>() }
-        DispatchQueue.concurrentPerform(iterations: dtds.count) { i in
-            slots[i].set(Swift.Result { () throws(DiagnosticsError) -> DTDValidator in try DTDValidator(dtd: dtds[i]) })
-        }
         var result: [DTDIdentity: DTDValidator] = [:]
-        for (i, dtd) in dtds.enumerated() {
-            switch slots[i].value {
-            case .success(let v)?: result[dtd] = v
-            case .failure(let e)?: throw e
-            case nil: break
-            }
+        for dtd in formats.compactMap(\.definition.dtd) where result[dtd] == nil {
+            result[dtd] = try DTDValidator(dtd: dtd)
         }
         return result
     }

@@ -4,11 +4,7 @@ import PortDocCore
 /// Runs `mandoc -T lint -W warning` on a man page when mandoc is installed.
 public enum Mandoc {
     public static func executable() -> URL? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let url = URL(fileURLWithPath: String(dir)).appendingPathComponent("mandoc")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
+        Subprocess.find("mandoc").map { URL(fileURLWithPath: $0) }
     }
 
     /// Lint findings as diagnostics; mandoc prints `mandoc: file:line:col: LEVEL: message`.

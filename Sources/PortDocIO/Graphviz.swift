@@ -22,8 +22,7 @@ public struct Graphviz: Sendable {
     /// Graphviz installation, in the user's cache folder: a build leaves nothing in TMPDIR).
     public static func locate() throws(DiagnosticsError) -> Graphviz {
         let fm = FileManager.default
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
-        guard let dir = paths.first(where: { fm.isExecutableFile(atPath: "\($0)/dot") }) else {
+        guard let dot = Subprocess.find("dot") else {
             throw DiagnosticsError([.error("Graphviz's dot is not installed; the network diagram needs it (make deps installs Debian's graphviz)", at: nil, id: "diagram.graphviz-missing")])
         }
         guard let folder = pluginFolders.first(where: { f in plugins.allSatisfy { fm.fileExists(atPath: "\(f)/\($0)") } }) else {
@@ -40,7 +39,7 @@ public struct Graphviz: Sendable {
                 for plugin in plugins {
                     try fm.createSymbolicLink(atPath: scratch.appendingPathComponent(plugin).path, withDestinationPath: "\(folder)/\(plugin)")
                 }
-                let result = try run(URL(fileURLWithPath: "\(dir)/dot"), ["-c"], input: Data(), environment: ["GVBINDIR": scratch.path])
+                let result = try run(URL(fileURLWithPath: dot), ["-c"], input: Data(), environment: ["GVBINDIR": scratch.path])
                 guard result.status == 0 else {
                     throw DiagnosticsError([.error("dot -c failed: \(result.stderr)", at: nil, id: "diagram.graphviz")])
                 }
@@ -54,7 +53,7 @@ public struct Graphviz: Sendable {
                 throw DiagnosticsError([.error("cannot prepare Graphviz's plugin folder: \(error.localizedDescription)", at: nil, id: "diagram.graphviz")])
             }
         }
-        return Graphviz(dot: URL(fileURLWithPath: "\(dir)/dot"), pluginDirectory: target)
+        return Graphviz(dot: URL(fileURLWithPath: dot), pluginDirectory: target)
     }
 
     /// A stable FNV-1a hash of a string, for folder names (Swift's hashValue changes per process).

@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import PortDocCore
 import PortDocIO
 
 /// The external tools the preview renders man pages and Markdown with.
@@ -11,14 +12,14 @@ struct PreviewTools: Sendable {
     /// A man page as HTML (`mandoc -T html`), or a page saying why not.
     func man(_ file: URL, name: String) -> String {
         guard let mandoc else {
-            return PreviewPage.page(title: name, body: "<p>mandoc is not installed, so man pages cannot be previewed here (Debian: apt-get install mandoc). The page itself is at <a href=\"/\(PreviewPage.percentEncoded(name))\">/\(name)</a>.</p>")
+            return PreviewPage.page(title: name, body: "<p>mandoc is not installed, so man pages cannot be previewed here (Debian: apt-get install mandoc). The page itself is at <a href=\"/\(XMLEscaper.attribute(PreviewPage.percentEncoded(name)))\">/\(XMLEscaper.text(name))</a>.</p>")
         }
         do {
             let r = try Subprocess.run(mandoc, ["-T", "html", "-O", "toc", file.path], environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"])
             if r.status <= 1 { return r.stdoutText }
-            return PreviewPage.page(title: name, body: "<pre>" + r.stderr.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;") + "</pre>")
+            return PreviewPage.page(title: name, body: "<pre>" + XMLEscaper.text(r.stderr) + "</pre>")
         } catch {
-            return PreviewPage.page(title: name, body: "<p>mandoc could not be started: \(error.description)</p>")
+            return PreviewPage.page(title: name, body: "<p>mandoc could not be started: \(XMLEscaper.text(error.description))</p>")
         }
     }
 
@@ -36,7 +37,7 @@ struct PreviewTools: Sendable {
             let locale = parts.count >= 3 ? String(parts[1]) : "und"
             return PreviewPage.page(title: name, body: r.stdoutText, lang: locale, base: folder)
         } catch {
-            return PreviewPage.page(title: name, body: "<p>cmark-gfm could not be started: \(error.description)</p>")
+            return PreviewPage.page(title: name, body: "<p>cmark-gfm could not be started: \(XMLEscaper.text(error.description))</p>")
         }
     }
 }
@@ -89,7 +90,7 @@ struct PreviewHandler: HTTPHandler {
 
     /// A 404 page that reloads once the file appears (after the build that writes it).
     func notFound(_ path: String, page: String = "") -> HTTPResponse {
-        html(PreviewPage.page(title: "Not found", body: "<h1>Not found</h1><p>No output file is served at <code>\(path.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</code>. <a href=\"\(PreviewPage.indexPath)\">Every output file</a>.</p>"),
+        html(PreviewPage.page(title: "Not found", body: "<h1>Not found</h1><p>No output file is served at <code>\(XMLEscaper.text(path))</code>. <a href=\"\(PreviewPage.indexPath)\">Every output file</a>.</p>"),
              page: page, status: .notFound)
     }
 

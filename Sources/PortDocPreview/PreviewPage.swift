@@ -1,5 +1,6 @@
 import Foundation
 import PortDocCore
+import PortDocIO
 
 /// What `portdoc serve` adds to the pages it serves, and the pages only the preview has. Pure: text
 /// in, text out. Nothing here ever reaches Output/: the build writes pages, the server injects.
@@ -116,11 +117,7 @@ public enum PreviewPage {
 
     /// `/__portdoc/preview/<file>` for a man page or a Markdown file, else nil.
     public static func previewLink(for file: String) -> String? {
-        isManPage(file) || file.hasSuffix(".md") ? previewPrefix + percentEncoded(file) : nil
-    }
-
-    static func isManPage(_ file: String) -> Bool {
-        file.hasPrefix("man/") && file.split(separator: ".").last.map { $0.count == 1 && $0.first!.isNumber } == true
+        OutputValidation.isManPage(file) || file.hasSuffix(".md") ? previewPrefix + percentEncoded(file) : nil
     }
 
     /// A path as it may appear in a URL: every byte but unreserved characters and `/` percent-encoded.

@@ -6,9 +6,9 @@ import PortDocIO
 
 /// `portdoc serve`: builds the project into a temporary folder (never into Output/), serves it
 /// over HTTP, watches the inputs, rebuilds when they change and tells open pages to reload or to
-/// show the errors. The HTTP server is FlyingFox (no SwiftNIO: a clean debug build of it took
-/// 11 s here, Hummingbird 90 s).
-public final class PreviewServer: @unchecked Sendable {  // `server` is set once in `start`
+/// show the errors. The HTTP server is FlyingFox (no SwiftNIO: a clean debug build of a package
+/// with it took 11 s here, one with Hummingbird 90 s).
+public final class PreviewServer: Sendable {
     public struct Options: Sendable {
         public var root: URL
         public var host = "127.0.0.1"
@@ -37,7 +37,6 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
     public var site: URL { folder.appendingPathComponent("site") }
     public let state = PreviewState()
     private let tools: PreviewTools
-    private var server: HTTPServer?
 
     public init(options: Options) throws {
         self.options = options
@@ -95,23 +94,26 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
     /// (once the files have stopped changing for one interval, so that an editor's save in
     /// several steps builds once). `report` hears of every build.
     public func watch(report: @escaping @Sendable (BuildReport) -> Void) {
-        let thread = Thread { [self] in
-            var watcher = InputWatcher(root: options.root)
-            var quiet: TimeInterval = 0
-            while !watcher.stopped {
-                Thread.sleep(forTimeInterval: options.interval)
-                if watcher.settle(pause: min(options.interval, 0.1)) {
-                    quiet = 0
-                    report(build())
-                } else {
-                    // Every 15 s, the open event streams are pinged, so that closed pages are noticed.
-                    quiet += options.interval
-                    if quiet >= 15 { quiet = 0; state.ping() }
-                }
-            }
-        }
+        let thread = Thread { [self] in watchLoop(report: report) }
         thread.name = "portdoc serve: watch"
         thread.start()
+    }
+
+    /// Runs until the process ends (SIGINT, SIGTERM or SIGHUP exit through `Signals`).
+    private func watchLoop(report: @Sendable (BuildReport) -> Void) -> Never {
+        var watcher = InputWatcher(root: options.root)
+        var quiet: TimeInterval = 0
+        while true {
+            Thread.sleep(forTimeInterval: options.interval)
+            if watcher.settle(pause: min(options.interval, 0.1)) {
+                quiet = 0
+                report(build())
+            } else {
+                // Every 15 s, the open event streams are pinged, so that closed pages are noticed.
+                quiet += options.interval
+                if quiet >= 15 { quiet = 0; state.ping() }
+            }
+        }
     }
 
     // MARK: Serving
@@ -130,7 +132,6 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
         }
         let handler = PreviewHandler(site: site, state: state, tools: tools)
         let server = HTTPServer(address: address, timeout: 30, logger: .disabled, handler: handler)
-        self.server = server
         let failure = ResultBox<any Error>()
         Task {
             do { try await server.run() } catch { failure.set(error) }
@@ -181,19 +182,12 @@ public final class PreviewServer: @unchecked Sendable {  // `server` is set once
         }
     }
 
-    /// Stops serving and ends every event stream.
-    public func stop() async {
-        state.finish()
-        await server?.stop(timeout: 1)
-    }
 }
 
 /// Notices changes of the inputs: `path size mtime` of every file (`BuildStamp`'s description).
 struct InputWatcher {
     let root: URL
     private var last: [String]
-    /// Never set today; the loop ends with the process.
-    var stopped = false
 
     init(root: URL) {
         self.root = root

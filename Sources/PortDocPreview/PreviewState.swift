@@ -61,16 +61,5 @@ public final class PreviewState: @unchecked Sendable {  // mutable state guarded
         return stream
     }
 
-    /// Ends every stream (when the server stops).
-    public func finish() {
-        lock.lock()
-        let streams = Array(subscribers.values)
-        subscribers = [:]
-        lock.unlock()
-        for stream in streams { stream.finish() }
-    }
-
-    public var subscriberCount: Int { lock.lock(); defer { lock.unlock() }; return subscribers.count }
-
     private func remove(_ id: UUID) { lock.lock(); subscribers[id] = nil; lock.unlock() }
 }

@@ -5,7 +5,7 @@ import PortDocCommandLine
 /// `portdoc serve` checks its options and then becomes `portdoc-serve` (installed next to
 /// `portdoc`), which holds the HTTP server: linking FlyingFox into `portdoc` itself loaded the
 /// networking part of Foundation and libcurl with some thirty libraries at every start, which
-/// took `portdoc --version` from about 10 ms to about 20 ms here.
+/// took `portdoc --version` from 13.7 ms to 20.7 ms (medians of 30 runs, dynamic linking) here.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: ServeOptions.abstract,

@@ -11,10 +11,11 @@ struct CLITests {
     }
 
     /// A copy of the repository's inputs and Output/ in a temporary folder.
-    func copyProject() throws -> URL {
+    /// Without `output`, only the inputs (as `portdoc serve` needs them).
+    func copyProject(output: Bool = true) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in ["Catalog", "Locales", "Templates", "Output"] {
+        for name in ["Catalog", "Locales", "Templates"] + (output ? ["Output"] : []) {
             try FileManager.default.copyItem(at: repoRoot.appendingPathComponent(name), to: dir.appendingPathComponent(name))
         }
         return dir

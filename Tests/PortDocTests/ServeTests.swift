@@ -7,14 +7,7 @@ import Testing
 @Suite("portdoc serve", .serialized)
 struct ServeTests {
     /// A copy of the repository's inputs, without Output/.
-    static func project() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-serve-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for name in ["Catalog", "Locales", "Templates"] {
-            try FileManager.default.copyItem(at: repoRoot.appendingPathComponent(name), to: dir.appendingPathComponent(name))
-        }
-        return dir
-    }
+    static func project() throws -> URL { try CLITests().copyProject(output: false) }
 
     /// Starts `portdoc serve --port 0` and returns it with the port it printed.
     static func serve(in dir: URL, tmp: URL, _ more: [String] = []) throws -> (Subprocess.Running, UInt16) {
