@@ -48,7 +48,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PortDocTests",
-            dependencies: ["PortDocCore", "PortDocIO", "XHTMLValidation", "PortDocPreview"],
+            dependencies: ["PortDocCore", "PortDocIO", "XHTMLValidation", "PortDocPreview", .product(name: "Yams", package: "Yams")],
             exclude: ["Fixtures"]
         ),
     ],

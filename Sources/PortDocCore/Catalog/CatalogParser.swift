@@ -1,16 +1,14 @@
-import Yams
-
 /// Reads `Catalog/*.yaml` text into a `Catalog`, reporting every problem with its position.
 public enum CatalogParser {
     static let idPattern = "lowercase letters, digits and '-', starting with a letter"
 
     public static func parse(_ text: String, path: String) -> (Catalog?, [Diagnostic]) {
         var diagnostics = Diagnostics()
-        guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else {
+        guard let tree = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else {
             return (nil, diagnostics.all)
         }
-        var walker = YAMLWalker(path: path, text: text)
-        let catalog = parseRoot(root, &walker)
+        var walker = YAMLWalker(path: path, text: text, tree: tree)
+        let catalog = parseRoot(walker.root, &walker)
         diagnostics.append(contentsOf: walker.diagnostics.all)
         // Cross checks only on a complete catalog: a dropped row would cause follow-on errors.
         if let catalog, !walker.diagnostics.hasErrors { diagnostics.append(contentsOf: check(catalog)) }
@@ -57,7 +55,7 @@ public enum CatalogParser {
             var locations: [String: SourceLocation] = [:]
             func endpoints(_ n: Node, _ what: String) -> [String]? {
                 let nodes: [Node]
-                if case .sequence = n { guard let s = w.sequence(n, what: what) else { return nil }; nodes = s } else { nodes = [n] }
+                if w.isSequence(n) { guard let s = w.sequence(n, what: what) else { return nil }; nodes = Array(s) } else { nodes = [n] }
                 var ids: [String] = []
                 for e in nodes {
                     guard let id = identifier(e, what: "an endpoint id", &w) else { return nil }
@@ -225,7 +223,7 @@ public enum CatalogParser {
     }
 
     private static func parsePort(_ node: Node, _ w: inout YAMLWalker) -> PortSpec? {
-        if case .scalar = node {
+        if w.isScalar(node) {
             guard let range = portRange(node, &w) else { return nil }
             return PortSpec(range: range, label: nil, failoverFor: nil, configurable: false, location: w.location(of: node))
         }
@@ -248,11 +246,10 @@ public enum CatalogParser {
 
     /// `443` or `5228-5230`; every number 1…65535.
     private static func portRange(_ node: Node, _ w: inout YAMLWalker) -> ClosedRange<Int>? {
-        guard case .scalar(let scalar) = node else {
-            w.error("a port must be a number from 1 to 65535 or a range such as 5228-5230, found \(YAMLWalker.kindName(node))", at: node, id: "catalog.port")
+        guard let text = w.text(node) else {
+            w.error("a port must be a number from 1 to 65535 or a range such as 5228-5230, found \(w.kindName(node))", at: node, id: "catalog.port")
             return nil
         }
-        let text = scalar.string
         let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         var numbers: [Int] = []
         for part in parts {
@@ -277,7 +274,7 @@ public enum CatalogParser {
     }
 
     private static func parseDescription(_ node: Node, _ w: inout YAMLWalker) -> [DescriptionItem]? {
-        if case .scalar = node {
+        if w.isScalar(node) {
             return textRef(node, what: "'description'", &w).map { [DescriptionItem(kind: .line, text: $0)] }
         }
         guard let items = w.sequence(node, what: "'description'") else { return nil }
@@ -304,7 +301,7 @@ public enum CatalogParser {
 
     /// A message key, or `{text: key, args: {...}, footnotes: [...]}`.
     private static func textRef(_ node: Node, what: String, _ w: inout YAMLWalker) -> TextRef? {
-        if case .scalar = node {
+        if w.isScalar(node) {
             return messageKey(node, what: what, &w).map { TextRef(key: $0, location: w.location(of: node)) }
         }
         guard let f = w.mapping(node, what: what, allowed: ["text", "args", "footnotes"]) else { return nil }
@@ -329,7 +326,7 @@ public enum CatalogParser {
     }
 
     private static func parseArgs(_ node: Node, _ w: inout YAMLWalker) -> [String: ArgValue] {
-        guard w.visit(node), case .mapping(let mapping) = node else {
+        guard w.visit(node), let mapping = w.pairs(node) else {
             w.error("'args' must be a mapping from placeholder names to {url: …} or {host: …}", at: node, id: "catalog.type")
             return [:]
         }
@@ -341,8 +338,8 @@ public enum CatalogParser {
                 continue
             }
             guard let f = w.mapping(value, what: "the value of '\(name)'", allowed: ["url", "host"]), f.count == 1,
-                  let (kind, entry) = f.first.map({ ($0.key, $0.value) }) else {
-                if case .mapping = value { w.error("the value of '\(name)' needs exactly one of 'url' or 'host'", at: value, id: "catalog.missing-key") }
+                  let (kind, entry) = f.items.first.map({ ($0.name, (key: $0.key, value: $0.value)) }) else {
+                if w.isMapping(value) { w.error("the value of '\(name)' needs exactly one of 'url' or 'host'", at: value, id: "catalog.missing-key") }
                 continue
             }
             guard let text = w.string(entry.value, what: "'\(kind)'") else { continue }

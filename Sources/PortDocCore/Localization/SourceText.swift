@@ -1,5 +1,3 @@
-import Yams
-
 /// The source-language text (`Locales/<source>.yaml`): message key → sentence, in file order.
 public struct SourceText: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
@@ -45,28 +43,28 @@ public struct SourceText: Sendable, Equatable {
 
     public static func parse(_ text: String, path: String, locale: String) -> (SourceText?, [Diagnostic]) {
         var diagnostics = Diagnostics()
-        guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
-        var w = YAMLWalker(path: path, text: text)
-        guard w.visit(root), case .mapping(let mapping) = root else {
+        guard let tree = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
+        var w = YAMLWalker(path: path, text: text, tree: tree)
+        let root = w.root
+        guard w.visit(root), let mapping = w.pairs(root) else {
             w.error("the source text must be a mapping from message keys to text", at: root, id: "source.type")
             return (nil, diagnostics.all + w.diagnostics.all)
         }
         var entries: [Entry] = []
         for (keyNode, valueNode) in mapping {
-            guard case .scalar(let keyScalar) = keyNode else {
+            guard let key = w.text(keyNode) else {
                 w.error("message keys must be plain names", at: keyNode, id: "source.type")
                 continue
             }
-            let key = keyScalar.string
             guard MessageKey.isValid(key) else {
                 w.error("'\(key)' is not a message key (\(MessageKey.rule))", at: keyNode, id: "source.key")
                 continue
             }
-            guard w.visit(valueNode), case .scalar(let value) = valueNode else {
-                w.error("the text of '\(key)' must be a string, found \(YAMLWalker.kindName(valueNode))", at: valueNode, id: "source.type")
+            guard w.visit(valueNode), let value = w.text(valueNode) else {
+                w.error("the text of '\(key)' must be a string, found \(w.kindName(valueNode))", at: valueNode, id: "source.type")
                 continue
             }
-            let normalized = Whitespace.normalize(value.string)
+            let normalized = Whitespace.normalize(value)
             if normalized.isEmpty {
                 w.error("the text of '\(key)' is empty", at: valueNode, id: "source.empty")
                 continue

@@ -1,4 +1,3 @@
-import Yams
 
 /// The project's termbase (`Locales/glossary.yaml`): product, service and protocol names. A term
 /// is do-not-translate unless it has an approved rendering for a locale
@@ -101,8 +100,9 @@ public struct Glossary: Sendable, Equatable {
 
     public static func parse(_ text: String, path: String) -> (Glossary?, [Diagnostic]) {
         var diagnostics = Diagnostics()
-        guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
-        var w = YAMLWalker(path: path, text: text)
+        guard let tree = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
+        var w = YAMLWalker(path: path, text: text, tree: tree)
+        let root = w.root
         var entries: [Term] = []
         func add(_ term: Term, at node: Node) {
             if entries.contains(where: { $0.term == term.term }) {
@@ -121,7 +121,7 @@ public struct Glossary: Sendable, Equatable {
             }
             if let list = fields["terms"]?.value, let items = w.sequence(list, what: "'terms'") {
                 for item in items {
-                    if case .scalar = item {
+                    if w.isScalar(item) {
                         guard let term = w.string(item, what: "a glossary term") else { continue }
                         add(Term(term: Whitespace.normalize(term), location: w.location(of: item)), at: item)
                         continue
@@ -131,7 +131,7 @@ public struct Glossary: Sendable, Equatable {
                           let term = w.string(termNode, what: "'term'") else { continue }
                     var entry = Term(term: Whitespace.normalize(term), location: w.location(of: termNode))
                     if let n = f["note"]?.value { entry.note = w.string(n, what: "'note'").map(Whitespace.normalize) }
-                    if let t = f["translations"]?.value, case .mapping(let mapping) = t {
+                    if let t = f["translations"]?.value, let mapping = w.pairs(t) {
                         for (key, value) in mapping {
                             guard let tag = w.string(key, what: "a locale tag") else { continue }
                             if let problem = LocaleTag.problem(with: tag) {
@@ -142,7 +142,7 @@ public struct Glossary: Sendable, Equatable {
                             entry.translations[tag] = Whitespace.normalize(rendering)
                         }
                     } else if let t = f["translations"]?.value {
-                        w.error("'translations' must map locale tags to renderings, found \(YAMLWalker.kindName(t))", at: t, id: "catalog.type")
+                        w.error("'translations' must map locale tags to renderings, found \(w.kindName(t))", at: t, id: "catalog.type")
                     }
                     add(entry, at: termNode)
                 }
@@ -209,20 +209,20 @@ public struct LocaleSettings: Sendable, Equatable {
     /// Parses the settings; `allowFallback` is false for the legacy thresholds file.
     public static func parse(_ text: String, path: String, allowFallback: Bool = true) -> (LocaleSettings?, [Diagnostic]) {
         var diagnostics = Diagnostics()
-        guard let root = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
-        var w = YAMLWalker(path: path, text: text)
+        guard let tree = YAMLSource.compose(text, path: path, diagnostics: &diagnostics) else { return (nil, diagnostics.all) }
+        var w = YAMLWalker(path: path, text: text, tree: tree)
+        let root = w.root
         var result = LocaleSettings()
-        guard w.visit(root), case .mapping(let mapping) = root else {
+        guard w.visit(root), let mapping = w.pairs(root) else {
             w.error("\(path) must be a mapping from 'default' or locale tags to settings", at: root, id: "settings.type")
             return (nil, diagnostics.all + w.diagnostics.all)
         }
         var parsed: [(String, Node)] = []
         for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
+            guard let name = w.text(keyNode) else {
                 w.error("keys must be 'default' or locale tags", at: keyNode, id: "settings.type")
                 continue
             }
-            let name = scalar.string
             if name != "default", let problem = LocaleTag.problem(with: name) {
                 w.error("key \(problem)", at: keyNode, id: "settings.locale")
                 continue
@@ -259,17 +259,17 @@ public struct LocaleSettings: Sendable, Equatable {
         return (diagnostics.hasErrors ? nil : result, diagnostics.all)
     }
 
-    static func threshold(_ fields: [String: (key: Node, value: Node)], base: Threshold, walker w: inout YAMLWalker) -> Threshold? {
+    static func threshold(_ fields: YAMLFields, base: Threshold, walker w: inout YAMLWalker) -> Threshold? {
         var t = base
         var ok = true
         if let n = fields["min-completeness"]?.value {
-            if case .scalar(let s) = n, let v = Double(s.string), v >= 0, v <= 100 { t.minCompleteness = v } else {
+            if let s = w.text(n), let v = Double(s), v >= 0, v <= 100 { t.minCompleteness = v } else {
                 w.error("min-completeness must be a percentage from 0 to 100", at: n, id: "thresholds.value"); ok = false
             }
         }
         for (name, keyPath) in [("max-fuzzy", \Threshold.maxFuzzy), ("max-errors", \Threshold.maxErrors)] {
             guard let n = fields[name]?.value else { continue }
-            if case .scalar(let s) = n, let v = Int(s.string), v >= 0 { t[keyPath: keyPath] = v } else {
+            if let s = w.text(n), let v = Int(s), v >= 0 { t[keyPath: keyPath] = v } else {
                 w.error("\(name) must be a whole number, 0 or more", at: n, id: "thresholds.value"); ok = false
             }
         }

@@ -171,6 +171,8 @@ public enum DiagramRenderer {
 extension String {
     func replacingFirst(_ target: String, with replacement: String) -> String {
         guard let range = firstRange(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
+        var result = self
+        result.replaceSubrange(range, with: replacement)
+        return result
     }
 }

@@ -116,7 +116,7 @@ public enum ToolManual {
     static func paragraphs(_ text: String) -> String {
         var out = ""
         var first = true
-        for block in text.components(separatedBy: "\n\n") where block.contains(where: { !$0.isWhitespace }) {
+        for block in text.split(separator: "\n\n", omittingEmptySubsequences: false) where block.contains(where: { !$0.isWhitespace }) {
             if !first { out += ".PP\n" }
             first = false
             let lines = block.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
