@@ -74,7 +74,9 @@ enum PageModel {
                         "id": .plain(table.id),
                         "first": .bool(index == 0),
                         "rows": .list(table.rows.map { row in
-                            var r: TemplateObject = ["anchor": .plain(row.anchor)]
+                            var r = TemplateObject()
+                            r.reserveCapacity(6)
+                            r["anchor"] = .plain(row.anchor)
                             if wantsProtocol { r["protocol"] = .text(TextValue(row.proto, dir: codeDirection)) }
                             if wantsTransport { r["transport"] = .plain(row.transport.rawValue) }
                             if wantsPorts { r["ports"] = .markup(writer.portsCell(row.ports)) }

@@ -2,7 +2,9 @@
 /// fragment already written in the template's format and may go only where that format allows
 /// markup; `.text` is plain text that the template engine escapes for the slot it lands in (element
 /// text, attribute value, `<title>`, roff macro argument, tbl cell, Markdown line).
-public indirect enum TemplateValue: Sendable, Equatable {
+/// Not `indirect`: lists and objects already hold their elements in arrays, and an indirect enum
+/// boxes every case, text and booleans included, in a heap object of its own.
+public enum TemplateValue: Sendable, Equatable {
     case markup(String)
     case text(TextValue)
     case bool(Bool)
@@ -45,44 +47,44 @@ public struct TextValue: Sendable, Equatable {
 }
 
 /// The fields of a template object, in insertion order. Objects have a handful of fields (a row
-/// has three to five), so two parallel arrays searched linearly beat a hashed dictionary: one
-/// allocation each, no hashing; large documents build hundreds of thousands of them.
+/// has three to five), so one array of pairs searched linearly beats a hashed dictionary: one
+/// allocation, no hashing; large documents build hundreds of thousands of them.
 public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private var keys: [String] = []
-    private var values: [TemplateValue] = []
+    private var fields: [(key: String, value: TemplateValue)] = []
 
     public init() {}
 
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        keys.reserveCapacity(elements.count)
-        values.reserveCapacity(elements.count)
+        fields.reserveCapacity(elements.count)
         for (key, value) in elements { self[key] = value }
     }
 
     public subscript(key: String) -> TemplateValue? {
         get {
-            for i in keys.indices where keys[i] == key { return values[i] }
+            for field in fields where field.key == key { return field.value }
             return nil
         }
         set {
-            if let i = keys.firstIndex(of: key) {
-                if let newValue { values[i] = newValue } else { keys.remove(at: i); values.remove(at: i) }
+            if let i = fields.firstIndex(where: { $0.key == key }) {
+                if let newValue { fields[i].value = newValue } else { fields.remove(at: i) }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                fields.append((key, newValue))
             }
         }
     }
 
-    public var isEmpty: Bool { keys.isEmpty }
+    public var isEmpty: Bool { fields.isEmpty }
+
+    /// Room for `count` more fields without growing.
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(fields.count + count) }
 
     /// Adds `other`'s fields; a field in both takes `other`'s value.
     public mutating func merge(_ other: TemplateObject) {
-        for (i, key) in other.keys.enumerated() { self[key] = other.values[i] }
+        for field in other.fields { self[field.key] = field.value }
     }
 
     public static func == (a: TemplateObject, b: TemplateObject) -> Bool {
-        a.keys.count == b.keys.count && a.keys.indices.allSatisfy { b[a.keys[$0]] == a.values[$0] }
+        a.fields.count == b.fields.count && a.fields.allSatisfy { b[$0.key] == $0.value }
     }
 }
 
