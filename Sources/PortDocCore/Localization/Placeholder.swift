@@ -21,32 +21,36 @@ public enum Placeholder {
         if !text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
             return .success(text.isEmpty ? [] : [.literal(text)])
         }
+        // On UTF-8 bytes: braces are ASCII, so they never occur inside a multi-byte character.
+        let bytes = Array(text.utf8)
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+        /// The 1-based column, in Unicode scalars, of byte `i`.
+        func column(_ i: Int) -> Int { 1 + bytes[..<i].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
         var pieces: [Piece] = []
-        var literal = ""
-        let scalars = Array(text.unicodeScalars)
+        var literal: [UInt8] = []
         var i = 0
         func flush() {
-            if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
+            if !literal.isEmpty { pieces.append(.literal(String(decoding: literal, as: UTF8.self))); literal.removeAll(keepingCapacity: true) }
         }
-        while i < scalars.count {
-            let c = scalars[i]
-            if c == "{" {
-                if i + 1 < scalars.count, scalars[i + 1] == "{" { literal.unicodeScalars.append("{"); i += 2; continue }
-                guard let end = scalars[(i + 1)...].firstIndex(of: "}") else {
-                    return .failure(SyntaxError(column: i + 1, message: "unclosed '{'; write '{{' for a literal brace"))
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == open {
+                if i + 1 < bytes.count, bytes[i + 1] == open { literal.append(open); i += 2; continue }
+                guard let end = bytes[(i + 1)...].firstIndex(of: close) else {
+                    return .failure(SyntaxError(column: column(i), message: "unclosed '{'; write '{{' for a literal brace"))
                 }
-                let name = String(String.UnicodeScalarView(scalars[(i + 1)..<end]))
+                let name = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
                 guard isValidName(name) else {
-                    return .failure(SyntaxError(column: i + 1, message: "'{\(name)}' is not a placeholder (\(nameRule)); write '{{' for a literal brace"))
+                    return .failure(SyntaxError(column: column(i), message: "'{\(name)}' is not a placeholder (\(nameRule)); write '{{' for a literal brace"))
                 }
                 flush()
                 pieces.append(.placeholder(name))
                 i = end + 1
-            } else if c == "}" {
-                if i + 1 < scalars.count, scalars[i + 1] == "}" { literal.unicodeScalars.append("}"); i += 2; continue }
-                return .failure(SyntaxError(column: i + 1, message: "stray '}'; write '}}' for a literal brace"))
+            } else if c == close {
+                if i + 1 < bytes.count, bytes[i + 1] == close { literal.append(close); i += 2; continue }
+                return .failure(SyntaxError(column: column(i), message: "stray '}'; write '}}' for a literal brace"))
             } else {
-                literal.unicodeScalars.append(c)
+                literal.append(c)
                 i += 1
             }
         }

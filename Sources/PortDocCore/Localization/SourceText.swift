@@ -90,15 +90,44 @@ public enum Whitespace {
     /// A run that holds a line break between two letters of a script written without spaces
     /// (Chinese, Japanese, Thai) is removed instead, as CSS Text 3 (§4.1.2) transforms segment
     /// breaks: a translator's line wrap must not put a space into such text.
-    public static func normalize(_ s: String) -> String {
-        // Fast path: ASCII text with single inner spaces only is already normal.
-        var clean = true
-        var previousSpace = true
-        for byte in s.utf8 {
-            if byte >= 0x80 || (byte < 0x20) || (byte == 0x20 && previousSpace) { clean = false; break }
-            previousSpace = byte == 0x20
+    /// True when the only white space in `s` is single ASCII spaces between other characters.
+    /// Multi-byte characters are looked at only for the white space among them (U+0085, U+00A0,
+    /// U+1680, U+2000-200A, U+2028, U+2029, U+202F, U+205F, U+3000).
+    static func isNormal(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            var previousSpace = true
+            var i = 0
+            let n = b.count
+            while i < n {
+                let byte = b[i]
+                i += 1
+                if byte < 0x80 {
+                    if byte < 0x20 || (byte == 0x20 && previousSpace) { return false }
+                    previousSpace = byte == 0x20
+                    continue
+                }
+                previousSpace = false
+                let b1: UInt8 = i < n ? b[i] : 0, b2: UInt8 = i + 1 < n ? b[i + 1] : 0
+                switch byte {
+                case 0xC2 where b1 == 0x85 || b1 == 0xA0: return false
+                case 0xE1 where b1 == 0x9A && b2 == 0x80: return false
+                case 0xE2 where b1 == 0x80 && (b2 <= 0x8A || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF): return false
+                case 0xE2 where b1 == 0x81 && b2 == 0x9F: return false
+                case 0xE3 where b1 == 0x80 && b2 == 0x80: return false
+                default: break
+                }
+            }
+            return !previousSpace
         }
-        if clean && !previousSpace { return s }
+    }
+
+    public static func normalize(_ s: String) -> String {
+        isNormal(s) ? s : normalizeScalars(s)
+    }
+
+    /// `normalize` without the fast path.
+    static func normalizeScalars(_ s: String) -> String {
         if s.isEmpty { return s }
         var out = String.UnicodeScalarView()
         var pendingSpace = false

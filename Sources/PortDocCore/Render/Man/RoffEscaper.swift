@@ -7,23 +7,28 @@ public enum RoffEscaper {
         if !s.utf8.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == 0x09 || ($0 == special && special != 0) }) {
             return s
         }
-        var out = ""
-        out.reserveCapacity(s.utf8.count + 8)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
         for scalar in s.unicodeScalars {
-            if let replacement = extra(scalar) { out += replacement; continue }
-            switch scalar {
-            case "\\": out += "\\e"
-            case "\n", "\t": out += " "
+            if let replacement = extra(scalar) { out.append(contentsOf: replacement.utf8); continue }
+            switch scalar.value {
+            case 0x5C: out.append(contentsOf: [0x5C, UInt8(ascii: "e")])
+            case 0x0A, 0x09: out.append(0x20)
+            case 0..<0x80: out.append(UInt8(scalar.value))
             default:
-                if scalar.value < 0x80 {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\[u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+                // \[uXXXX]: at least four upper-case hex digits.
+                out.append(contentsOf: [0x5C, UInt8(ascii: "["), UInt8(ascii: "u")])
+                let v = scalar.value
+                var digits = 4
+                while digits < 8, v >> (4 * UInt32(digits)) != 0 { digits += 1 }
+                for d in stride(from: digits - 1, through: 0, by: -1) {
+                    let nibble = UInt8((v >> (4 * UInt32(d))) & 0xF)
+                    out.append(nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10)
                 }
+                out.append(UInt8(ascii: "]"))
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A text line: a leading `.` or `'` would make it a request, so it gets `\&` in front.

@@ -1,0 +1,52 @@
+@testable import PortDocCore
+import Testing
+
+/// The byte-level fast paths of the loaders, held to the Unicode-scalar rules they shortcut.
+@Suite("text fast paths")
+struct TextFastPathTests {
+    static let pieces = [
+        "a", "Port", "443", " ", "  ", "\t", "\n", "\r\n", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{200A}", "\u{200B}",
+        "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{3001}", "日本", "ไทย", "ü", "e\u{301}", "😀", "\u{2030}",
+        "\u{E1}\u{9A}", "{", "}", "{{", "}}", "{name}", "{Bad}", "{a-1}", "{}", "\u{C2}",
+    ]
+
+    static func random(_ state: inout UInt64) -> String {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        let count = Int(state >> 60) + 1
+        return (0..<count).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return pieces[Int((state >> 33) % UInt64(pieces.count))]
+        }.joined()
+    }
+
+    @Test func whiteSpaceFastPathAgreesWithTheScalarRule() {
+        var state: UInt64 = 42
+        for _ in 0..<20_000 {
+            let s = Self.random(&state)
+            // The fast path may keep a text only if the full rule would leave it unchanged.
+            #expect(Whitespace.isNormal(s) == (Whitespace.normalizeScalars(s) == s), "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(Whitespace.normalize(s) == Whitespace.normalizeScalars(s))
+        }
+    }
+
+    @Test func placeholderPiecesRebuildTheTextAndErrorsPointAtABrace() {
+        var state: UInt64 = 7
+        for _ in 0..<20_000 {
+            let s = Self.random(&state)
+            switch Placeholder.parse(s) {
+            case .success(let pieces):
+                let rebuilt = pieces.map { piece -> String in
+                    switch piece {
+                    case .literal(let l): l.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+                    case .placeholder(let n): "{\(n)}"
+                    }
+                }.joined()
+                #expect(rebuilt == s)
+            case .failure(let error):
+                let scalars = Array(s.unicodeScalars)
+                #expect(error.column >= 1 && error.column <= scalars.count && "{}".unicodeScalars.contains(scalars[error.column - 1]),
+                        "\(s.debugDescription): \(error)")
+            }
+        }
+    }
+}
