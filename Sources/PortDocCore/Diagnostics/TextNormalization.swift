@@ -49,3 +49,12 @@ extension String {
         return out
     }
 }
+
+extension String {
+    /// Whether any UTF-8 byte satisfies `predicate`, scanning the string's contiguous storage
+    /// directly: iterating `String.UTF8View` measured several times more instructions per byte.
+    func containsUTF8Byte(where predicate: (UInt8) -> Bool) -> Bool {
+        var s = self
+        return s.withUTF8 { $0.contains(where: predicate) }
+    }
+}

@@ -54,13 +54,16 @@ public enum Resolver {
     /// roff and terminals misread C1 controls and DEL) are replaced by U+FFFD, with a warning.
     public static func sanitize(_ text: String) -> (String, replaced: Int) {
         // Fast path: no C0 control or DEL (ASCII), no C1 control (C2 80…C2 9F), no U+FFFE/U+FFFF (EF BF BE/BF).
-        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-        var clean = true
-        for b in text.utf8 {
-            if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
-                || (beforePrevious == 0xEF && previous == 0xBF && (b == 0xBE || b == 0xBF)) { clean = false; break }
-            beforePrevious = previous
-            previous = b
+        var copy = text
+        let clean = copy.withUTF8 { bytes -> Bool in
+            var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+            for b in bytes {
+                if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
+                    || (beforePrevious == 0xEF && previous == 0xBF && (b == 0xBE || b == 0xBF)) { return false }
+                beforePrevious = previous
+                previous = b
+            }
+            return true
         }
         if clean { return (text, 0) }
         var replaced = 0
@@ -289,6 +292,8 @@ public enum Resolver {
                 return "is malformed"
             }
             let expected = Placeholder.names(in: source) ?? []
+            // The common case, most often with no placeholder at all: the same names in the same order.
+            if translated == expected { return nil }
             let missing = Set(expected).subtracting(translated).sorted()
             let added = Set(translated).subtracting(expected).sorted()
             if missing.isEmpty && added.isEmpty { return nil }

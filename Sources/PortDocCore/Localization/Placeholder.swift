@@ -18,7 +18,7 @@ public enum Placeholder {
 
     public static func parse(_ text: String) -> Result<[Piece], SyntaxError> {
         // Fast path: most messages have no brace at all.
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
+        if !text.containsUTF8Byte(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) {
             return .success(text.isEmpty ? [] : [.literal(text)])
         }
         // On UTF-8 bytes: braces are ASCII, so they never occur inside a multi-byte character.

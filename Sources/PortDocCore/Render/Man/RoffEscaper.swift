@@ -4,7 +4,7 @@ public enum RoffEscaper {
     /// Escapes characters inside a text line or argument.
     static func characters(_ s: String, special: UInt8 = 0, extra: (Unicode.Scalar) -> String? = { _ in nil }) -> String {
         // Fast path: printable ASCII without a backslash or the caller's special character.
-        if !s.utf8.contains(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == 0x09 || ($0 == special && special != 0) }) {
+        if !s.containsUTF8Byte(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == 0x09 || ($0 == special && special != 0) }) {
             return s
         }
         var out: [UInt8] = []

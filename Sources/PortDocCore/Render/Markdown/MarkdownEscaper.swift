@@ -16,7 +16,7 @@ public enum MarkdownEscaper {
     public static func text(_ s: String) -> String {
         // Fast path: nothing to escape anywhere, and a first character that starts no block.
         if let first = s.utf8.first, !lineStartSpecials.contains(Unicode.Scalar(first)), !(0x30...0x39).contains(first),
-           !s.utf8.contains(where: { needsEscape[Int($0)] }) {
+           !s.containsUTF8Byte(where: { needsEscape[Int($0)] }) {
             return s
         }
         // Byte by byte: every character that needs a backslash is ASCII, and UTF-8 never uses

@@ -50,7 +50,14 @@ public struct TextValue: Sendable, Equatable {
 /// has three to five), so one array of pairs searched linearly beats a hashed dictionary: one
 /// allocation, no hashing; large documents build hundreds of thousands of them.
 public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    private var fields: [(key: String, value: TemplateValue)] = []
+    /// A struct rather than a tuple: arrays of tuples are destroyed through the runtime's generic
+    /// tuple witness, which measured slower than the struct's own.
+    private struct Field: Sendable, Equatable {
+        var key: String
+        var value: TemplateValue
+    }
+
+    private var fields: [Field] = []
 
     public init() {}
 
@@ -68,7 +75,7 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
             if let i = fields.firstIndex(where: { $0.key == key }) {
                 if let newValue { fields[i].value = newValue } else { fields.remove(at: i) }
             } else if let newValue {
-                fields.append((key, newValue))
+                fields.append(Field(key: key, value: newValue))
             }
         }
     }

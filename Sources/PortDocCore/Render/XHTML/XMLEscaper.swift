@@ -2,7 +2,7 @@
 public enum XMLEscaper {
     /// Character data: `&`, `<` and `>` (the last so that `]]>` can never appear).
     public static func text(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else { return s }
+        guard s.containsUTF8Byte(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
         for b in s.utf8 {
@@ -19,20 +19,23 @@ public enum XMLEscaper {
     /// Attribute values in double quotes; also escapes the quotes and white space that
     /// attribute-value normalisation would otherwise change.
     public static func attribute(_ s: String) -> String {
-        var out = ""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(scalar)
+        // Every character escaped here is ASCII, so UTF-8 bytes can be copied through unchanged.
+        guard s.containsUTF8Byte(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        for b in s.utf8 {
+            switch b {
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x27: out.append(contentsOf: "&#39;".utf8)
+            case 0x0A: out.append(contentsOf: "&#10;".utf8)
+            case 0x09: out.append(contentsOf: "&#9;".utf8)
+            case 0x0D: out.append(contentsOf: "&#13;".utf8)
+            default: out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
