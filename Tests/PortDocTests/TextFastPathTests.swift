@@ -50,3 +50,37 @@ struct TextFastPathTests {
         }
     }
 }
+
+/// The catalog's validators, now on bytes, by cases at the edges of each rule (the scalar versions
+/// they replaced pass the same cases).
+@Suite("catalog validators")
+struct CatalogValidatorTests {
+    @Test func messageKeys() {
+        for good in ["row.agent", "a.b.c", "row.agent.2222", "x-1.y-2", "0.1"] { #expect(MessageKey.isValid(good), "\(good)") }
+        for bad in ["", "row", ".row", "row.", "row..agent", "Row.agent", "row.agent ", "row.agënt", "row.a_b", "row.a\u{301}", "röw.x", "a.b\n"] {
+            #expect(!MessageKey.isValid(bad), "\(bad.debugDescription)")
+        }
+    }
+
+    @Test func identifiers() {
+        for good in ["a", "agent-2", "x0"] { #expect(CatalogParser.isIdentifier(good), "\(good)") }
+        for bad in ["", "2a", "-a", "A", "a_b", "a b", "ä", "a\u{301}"] { #expect(!CatalogParser.isIdentifier(bad), "\(bad.debugDescription)") }
+    }
+
+    @Test func hostNamesAndURLs() {
+        for good in ["example.com", "a.b", "EXAMPLE.com", "x-1.y", String(repeating: "a", count: 63) + ".com"] {
+            #expect(URLCheck.isHostname(good), "\(good)")
+        }
+        for bad in ["localhost", "", ".", "a..b", "-a.b", "a-.b", "a_b.c", "bücher.de", "a.b ", String(repeating: "a", count: 64) + ".com",
+                    (0..<64).map { _ in "abc" }.joined(separator: ".")] {
+            #expect(!URLCheck.isHostname(bad), "\(bad.debugDescription)")
+        }
+        for good in ["https://example.com", "http://example.com/", "https://a.b/path?q=1#frag", "https://a.b:8443/x", "https://help.eset.com/protect_install/90/de-de/"] {
+            #expect(URLCheck.isHTTPURL(good), "\(good)")
+        }
+        for bad in ["ftp://a.b", "https://", "https://localhost/", "https://a.b/ x", "https://a.b/<x>", "https://a.b/ü", "https://a.b/\"", "HTTPS://a.b", "https//a.b",
+                    "https://a.b/{x}", "https://a_b.c/"] {
+            #expect(!URLCheck.isHTTPURL(bad), "\(bad.debugDescription)")
+        }
+    }
+}

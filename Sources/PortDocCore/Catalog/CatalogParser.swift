@@ -250,10 +250,11 @@ public enum CatalogParser {
             w.error("a port must be a number from 1 to 65535 or a range such as 5228-5230, found \(w.kindName(node))", at: node, id: "catalog.port")
             return nil
         }
-        let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = text.utf8.split(separator: UInt8(ascii: "-"), maxSplits: 1, omittingEmptySubsequences: false).map { Substring($0) }
         var numbers: [Int] = []
+        numbers.reserveCapacity(2)
         for part in parts {
-            guard !part.isEmpty, part.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard !part.isEmpty, part.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
                 w.error("'\(text)' is not a port number (1 to 65535) or a range such as 5228-5230", at: node, id: "catalog.port")
                 return nil
             }
@@ -370,8 +371,11 @@ public enum CatalogParser {
     }
 
     static func isIdentifier(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
-        return s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        var s = s
+        return s.withUTF8 { bytes in
+            guard let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
+            return bytes.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
+        }
     }
 
     // MARK: - Checks across the whole catalog
@@ -477,32 +481,59 @@ extension CatalogParser {
 public enum MessageKey {
     public static let rule = "dot-separated lowercase words, digits and '-', such as 'row.agent.2222'"
 
+    /// On UTF-8 bytes (every allowed character is ASCII): at least two non-empty parts.
     public static func isValid(_ key: String) -> Bool {
-        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 2 else { return false }
-        return parts.allSatisfy { part in
-            !part.isEmpty && part.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        var key = key
+        return key.withUTF8 { bytes in
+            var parts = 1, partLength = 0
+            for b in bytes {
+                if b == UInt8(ascii: ".") {
+                    if partLength == 0 { return false }
+                    parts += 1
+                    partLength = 0
+                } else if (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") {
+                    partLength += 1
+                } else {
+                    return false
+                }
+            }
+            return parts >= 2 && partLength > 0
         }
     }
 }
 
+/// URL and host-name checks on UTF-8 bytes: every character they allow is ASCII.
 enum URLCheck {
     static func isHTTPURL(_ s: String) -> Bool {
-        for scheme in ["https://", "http://"] where s.hasPrefix(scheme) {
-            let rest = s.dropFirst(scheme.count)
-            let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != ":" }
-            let tail = rest.dropFirst(host.count)
-            return isHostname(String(host)) && tail.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && !"\"<>\\^`{|}".unicodeScalars.contains($0) }
+        var s = s
+        return s.withUTF8 { bytes in
+            let scheme: Int
+            if bytes.starts(with: "https://".utf8) { scheme = 8 } else if bytes.starts(with: "http://".utf8) { scheme = 7 } else { return false }
+            let rest = bytes[scheme...]
+            let hostEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: ":") } ?? rest.endIndex
+            guard isHostname(UnsafeBufferPointer(rebasing: rest[..<hostEnd])) else { return false }
+            return rest[hostEnd...].allSatisfy { b in
+                b > 0x20 && b < 0x7F && !"\"<>\\^`{|}".utf8.contains(b)
+            }
         }
-        return false
     }
 
     static func isHostname(_ s: String) -> Bool {
-        let labels = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, s.utf8.count <= 253 else { return false }
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        var s = s
+        return s.withUTF8 { isHostname($0) }
+    }
+
+    static func isHostname(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count <= 253 else { return false }
+        var labels = 0
+        for label in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+            guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else { return false }
+            for b in label {
+                guard (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+                        || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") else { return false }
+            }
+            labels += 1
         }
+        return labels >= 2
     }
 }
