@@ -51,12 +51,13 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     private let pristine: xmlDtdPtr
 
     /// Loads the DTD; fails with a diagnostic that says what to install when it cannot be found.
-    public init(dtd: DTDIdentity = .xhtml1Strict, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount) throws(DiagnosticsError) {
+    /// `cached`: use (and write) the flattened copy in the user's cache (`FlattenedDTD`).
+    public init(dtd: DTDIdentity = .xhtml1Strict, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount, cached: Bool = true) throws(DiagnosticsError) {
         LibXML.setUp()
         self.dtd = dtd
         LibXML.admit(dtd)
         maxCopies = max(1, min(maxConcurrency, 16))
-        pristine = try Self.loadDTD(dtd)
+        pristine = try Self.loadDTD(dtd, cached: cached)
         guard let first = xmlCopyDtd(pristine) else {
             xmlFreeDtd(pristine)
             throw DiagnosticsError([.error("cannot copy the \(dtd.name) DTD (out of memory)", at: nil, id: "\(dtd.idPrefix).dtd-missing")])
@@ -65,11 +66,12 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         created = 1
     }
 
-    private static func loadDTD(_ dtd: DTDIdentity) throws(DiagnosticsError) -> xmlDtdPtr {
+    private static func loadDTD(_ dtd: DTDIdentity, cached: Bool) throws(DiagnosticsError) -> xmlDtdPtr {
         let collector = ErrorCollector()
         let loaded: xmlDtdPtr? = collector.capturing {
             guard let path = DTDLocations.path(of: dtd) else { return nil }
-            return xmlParseDTD(nil, path)
+            guard cached else { return xmlParseDTD(nil, path) }
+            return FlattenedDTD.load(dtd, path: path) ?? FlattenedDTD.parse(dtd, path: path)
         }
         guard let loaded else {
             let details = collector.errors.map { " (\($0.message))" }.joined()
@@ -347,6 +349,7 @@ enum LibXML {
             // XML catalog) may load; every other external entity or DTD is refused, whatever its scheme.
             // libxml2 reports the refusal itself ("failed to load external entity").
             guard let resolved = LibXML.allowedLocalPath(url: url, publicID: id) else { return nil }
+            LibXML.recordLoad(resolved)
             // The file is already found and checked: opened directly, since
             // xmlNoNetExternalEntityLoader would ask the catalog once more.
             return resolved.withCString { xmlNewInputFromFile(context, $0) }
@@ -431,6 +434,26 @@ enum LibXML {
     }
 
     static func setUp() { _ = initialized }
+
+    /// Files the entity loader opened, by recording thread.
+    nonisolated(unsafe) private static var recorded: [UInt: [String]] = [:]
+
+    /// Runs `body`, returning its result and the files libxml2 opened through the entity loader
+    /// on this thread meanwhile.
+    static func recordingLoads<T>(_ body: () -> T) -> (result: T, files: [String]) {
+        let thread = UInt(pthread_self())
+        lock.lock(); recorded[thread] = []; lock.unlock()
+        let result = body()
+        lock.lock(); let files = recorded.removeValue(forKey: thread) ?? []; lock.unlock()
+        return (result, files)
+    }
+
+    static func recordLoad(_ path: String) {
+        let thread = UInt(pthread_self())
+        lock.lock()
+        if recorded[thread] != nil { recorded[thread]?.append(path) }
+        lock.unlock()
+    }
 }
 
 /// Where the system XML catalog puts each DTD, resolved once per process and remembered across

@@ -1,0 +1,93 @@
+import Foundation
+import PortDocCore
+import Testing
+@testable import XHTMLValidation
+
+/// The flattened DTD in the user's cache must validate exactly as the DTD parsed from its files:
+/// the same diagnostics on valid pages and on pages broken in every way a DTD can catch.
+@Suite("flattened DTD cache", .serialized)
+struct FlattenedDTDTests {
+    /// Each page with one mutation at a time: the original, then each broken form.
+    static func variants(of page: String, mutations: [(String, String)]) -> [String] {
+        [page] + mutations.compactMap { old, new in
+            guard let range = page.range(of: old) else { return nil }
+            return page.replacingCharacters(in: range, with: new)
+        }
+    }
+
+    static let xhtmlMutations: [(String, String)] = [
+        ("<p>", "<p><div>block in inline</div>"),
+        ("<table", "<table bogus=\"1\""),
+        ("<table", "<table dir=\"sideways\""),
+        ("<caption", "<blink>x</blink><caption"),
+        ("<td>", "<td><td>"),
+        ("<h1", "<h1 id=\"dup\"></h1><h2 id=\"dup\""),
+        ("<head>", "<head><title>second</title>"),
+        ("<img", "<img onload=\"x\""),
+        ("lang=", "xml:space=\"wrong\" lang="),
+        ("</body>", "<p><a href=\"#x\"><a href=\"#y\">nested</a></a></p></body>"),
+        ("</tbody>", "<tr></tr></tbody>"),
+        ("<thead>", ""),
+    ]
+
+    static let svgMutations: [(String, String)] = [
+        ("<g ", "<g bogus=\"1\" "),
+        ("<title>", "<title><rect/>"),
+        ("</svg>", "<foo/></svg>"),
+        ("<text ", "<text text-anchor=\"sideways\" "),
+        ("<polygon ", "<polygon><circle/></polygon><polygon "),
+    ]
+
+    func compare(_ dtd: DTDIdentity, pages: [String], mutations: [(String, String)]) throws -> Int {
+        let original = try DTDValidator(dtd: dtd, cached: false)
+        _ = try DTDValidator(dtd: dtd)  // writes the cache if needed
+        let path = try #require(DTDLocations.path(of: dtd))
+        #expect(FlattenedDTD.isCurrent(dtd, path: path), "the cache was not written or not read back")
+        let cached = try DTDValidator(dtd: dtd)
+        var broken = 0
+        for page in pages {
+            for variant in Self.variants(of: page, mutations: mutations) {
+                let expected = original.validate(variant, path: "p")
+                if !expected.isEmpty { broken += 1 }
+                #expect(cached.validate(variant, path: "p") == expected)
+            }
+        }
+        return broken
+    }
+
+    @Test func pagesValidateAlikeAgainstTheFlatAndTheModularDTD() throws {
+        let html = try FileManager.default.subpathsOfDirectory(atPath: repoRoot.appendingPathComponent("Output").path)
+            .filter { $0.hasSuffix(".html") }.map { try String(contentsOf: repoRoot.appendingPathComponent("Output/\($0)"), encoding: .utf8) }
+        let svg = try FileManager.default.subpathsOfDirectory(atPath: repoRoot.appendingPathComponent("Output").path)
+            .filter { $0.hasSuffix(".svg") }.map { try String(contentsOf: repoRoot.appendingPathComponent("Output/\($0)"), encoding: .utf8) }
+        try #require(html.count >= 3 && svg.count >= 2)
+        // Every mutation that applies must make a page invalid, or it tests nothing.
+        #expect(try compare(.xhtml1Strict, pages: html, mutations: Self.xhtmlMutations) >= html.count * 8)
+        #expect(try compare(.svg11, pages: svg, mutations: Self.svgMutations) >= svg.count * 4)
+    }
+
+    @Test func aStaleCacheIsNotUsed() throws {
+        let dtd = DTDIdentity.xhtml1Strict
+        _ = try DTDValidator(dtd: dtd)
+        let path = try #require(DTDLocations.path(of: dtd))
+        let file = try #require(FlattenedDTD.cacheFile(dtd))
+        let good = try Data(contentsOf: file)
+        defer { try? good.write(to: file) }
+        var text = String(decoding: good, as: UTF8.self)
+        // A file the DTD was read from has changed since (another size).
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("file ") })
+        text = text.replacingOccurrences(of: String(line), with: String(line.dropLast()) + "9")
+        try Data(text.utf8).write(to: file)
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        // Another DTD path, another libxml2, a foreign file.
+        try Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "source " + path, with: "source /elsewhere.dtd").utf8).write(to: file)
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        try Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "libxml2 ", with: "libxml2 0").utf8).write(to: file)
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        try Data("<!ELEMENT html ANY>\n".utf8).write(to: file)
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        // A stale cache is replaced by the next validator.
+        _ = try DTDValidator(dtd: dtd)
+        #expect(FlattenedDTD.isCurrent(dtd, path: path))
+    }
+}
