@@ -78,64 +78,81 @@ public enum POParser {
             target = .none
         }
 
+        /// The lines are read from the text's UTF-8 bytes: PO syntax is ASCII, so keywords, quotes,
+        /// escapes and indentation are found on bytes, and text becomes a `String` only where it
+        /// is a value. Columns count Unicode scalars, as a translator's editor does.
+        typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
         mutating func run(_ text: String) {
             current.strings = []
-            // Lines are cut on the UTF-8 bytes: much cheaper than splitting Characters.
-            let utf8 = text.utf8
-            var start = utf8.startIndex
-            while start <= utf8.endIndex {
-                let end = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
-                lineNumber += 1
-                var line = Substring(utf8[start..<end])
-                if line.utf8.last == UInt8(ascii: "\r") { line = Substring(line.utf8.dropLast()) }
-                handle(line)
-                if end == utf8.endIndex { break }
-                start = utf8.index(after: end)
+            var text = text
+            text.withUTF8 { all in
+                var start = 0
+                let count = all.count
+                while start <= count {
+                    var end = start
+                    while end < count, all[end] != 0x0A { end += 1 }
+                    lineNumber += 1
+                    var lineEnd = end
+                    if lineEnd > start, all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    handle(all[start..<lineEnd])
+                    if end == count { break }
+                    start = end + 1
+                }
             }
             finishEntry()
         }
 
-        mutating func handle(_ line: Substring) {
-            // Byte-level scanning: PO syntax is ASCII, and Character iteration is slow on big files.
-            let trimmed = Substring(line.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-            let indent = line.utf8.count - trimmed.utf8.count  // spaces and tabs: one byte each
-            if trimmed.isEmpty { finishEntry(); return }
-            let bytes = trimmed.utf8
-            if bytes.first == UInt8(ascii: "#"), bytes.dropFirst().first == UInt8(ascii: "~") {
-                var rest = bytes.dropFirst(2)
+        static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+
+        /// Unicode scalars in `bytes` (UTF-8 continuation bytes do not start one).
+        static func scalarCount(_ bytes: Bytes) -> Int { bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+
+        static func string(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }
+
+        static func equals(_ bytes: Bytes, _ word: StaticString) -> Bool {
+            guard bytes.count == word.utf8CodeUnitCount else { return false }
+            let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+            return zip(bytes, w).allSatisfy { $0 == $1 }
+        }
+
+        mutating func handle(_ line: Bytes) {
+            let t = line.firstIndex { !Self.isBlank($0) } ?? line.endIndex
+            let indent = t - line.startIndex  // spaces and tabs: one byte each
+            if t == line.endIndex { finishEntry(); return }
+            let trimmed = line[t...]
+            let second: UInt8? = trimmed.count > 1 ? trimmed[t + 1] : nil
+            if trimmed.first == UInt8(ascii: "#"), second == UInt8(ascii: "~") {
+                var rest = trimmed.dropFirst(2)
                 var isPrevious = false
                 if rest.first == UInt8(ascii: "|") { rest = rest.dropFirst(); isPrevious = true }
-                let body = Substring(rest.drop { $0 == UInt8(ascii: " ") })
-                let column = indent + (trimmed.utf8.count - body.utf8.count) + 1  // "#~", "|" and spaces are ASCII
+                let body = rest.drop { $0 == 0x20 }
+                let column = indent + (body.startIndex - t) + 1  // "#~", "|" and spaces are ASCII
                 if hasKeyword && !current.isObsolete {
                     if sawMsgstr { finishEntry() } else { error("an obsolete '#~' line inside an active entry", column: indent + 1); return }
                 }
                 current.isObsolete = true
-                if isPrevious {
-                    keywordLine(body, column: column, previous: true)
-                    return
-                }
-                keywordLine(body, column: column, previous: false)
+                keywordLine(body, column: column, previous: isPrevious)
                 return
             }
-            if bytes.first == UInt8(ascii: "#") {
+            if trimmed.first == UInt8(ascii: "#") {
                 if hasKeyword && sawMsgstr { finishEntry() }
                 else if hasKeyword { error("a comment inside an entry; comments go before msgctxt/msgid", column: indent + 1); return }
                 hasComments = true
-                let kind = trimmed.dropFirst().first
-                let body = String(trimmed.dropFirst(2).drop { $0 == " " })
-                switch kind {
-                case ".": current.extractedComments.append(body)
-                case ":": current.references.append(body)
-                case ",":
-                    current.flags.append(contentsOf: body.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty })
-                case "|":
-                    keywordLine(Substring(body), column: indent + 3, previous: true)
-                case " ", nil:
+                let bodyBytes = trimmed.dropFirst(2).drop { $0 == 0x20 }
+                switch second {
+                case UInt8(ascii: "."): current.extractedComments.append(Self.string(bodyBytes))
+                case UInt8(ascii: ":"): current.references.append(Self.string(bodyBytes))
+                case UInt8(ascii: ","):
+                    current.flags.append(contentsOf: Self.string(bodyBytes).split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty })
+                case UInt8(ascii: "|"):
+                    keywordLine(bodyBytes, column: indent + 3, previous: true)
+                case UInt8(ascii: " "), nil:
                     let comment = trimmed.dropFirst()
-                    current.translatorComments.append(String(comment.first == " " ? comment.dropFirst() : comment))
+                    current.translatorComments.append(Self.string(comment.first == 0x20 ? comment.dropFirst() : comment))
                 default:
-                    error("unknown comment kind '#\(kind.map(String.init) ?? "")'; PO comments are '# ', '#.', '#:', '#,', '#|' and '#~'", column: indent + 1)
+                    let kind = Self.string(trimmed.dropFirst()).first.map(String.init) ?? ""
+                    error("unknown comment kind '#\(kind)'; PO comments are '# ', '#.', '#:', '#,', '#|' and '#~'", column: indent + 1)
                 }
                 return
             }
@@ -143,28 +160,35 @@ public enum POParser {
             keywordLine(trimmed, column: indent + 1, previous: false)
         }
 
-        mutating func keywordLine(_ text: Substring, column: Int, previous: Bool) {
-            if text.utf8.first == UInt8(ascii: "\"") {
+        mutating func append(_ value: String) {
+            switch target {
+            case .none: break
+            case .context: current.context = (current.context ?? "") + value
+            case .id: current.id += value
+            case .idPlural: current.idPlural = (current.idPlural ?? "") + value
+            case .string(let i): current.strings[i] += value
+            case .previousContext: current.previousContext = (current.previousContext ?? "") + value
+            case .previousID: current.previousID = (current.previousID ?? "") + value
+            }
+        }
+
+        mutating func keywordLine(_ text: Bytes, column: Int, previous: Bool) {
+            if text.first == UInt8(ascii: "\"") {
                 guard let value = string(text, column: column) else { return }
-                switch target {
-                case .none: error("a string with no keyword before it", column: column)
-                case .context: current.context = (current.context ?? "") + value
-                case .id: current.id += value
-                case .idPlural: current.idPlural = (current.idPlural ?? "") + value
-                case .string(let i): current.strings[i] += value
-                case .previousContext: current.previousContext = (current.previousContext ?? "") + value
-                case .previousID: current.previousID = (current.previousID ?? "") + value
-                }
+                if case .none = target { error("a string with no keyword before it", column: column) }
+                append(value)
                 return
             }
-            let keyword = Substring(text.utf8.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") })
-            let rest = Substring(text.utf8[keyword.endIndex...].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-            let valueColumn = column + text[..<rest.startIndex].unicodeScalars.count
-            guard rest.utf8.first == UInt8(ascii: "\"") else {
-                if ["msgctxt", "msgid", "msgid_plural"].contains(keyword) || keyword.hasPrefix("msgstr") {
-                    error("'\(keyword)' must be followed by a quoted string", column: valueColumn)
+            let keywordEnd = text.firstIndex(where: Self.isBlank) ?? text.endIndex
+            let keyword = text[..<keywordEnd]
+            let rest = text[keywordEnd...].drop(while: Self.isBlank)
+            let valueColumn = column + Self.scalarCount(text[..<rest.startIndex])
+            guard rest.first == UInt8(ascii: "\"") else {
+                let name = Self.string(keyword)
+                if ["msgctxt", "msgid", "msgid_plural"].contains(name) || name.hasPrefix("msgstr") {
+                    error("'\(name)' must be followed by a quoted string", column: valueColumn)
                 } else {
-                    error("unexpected '\(keyword)'; expected msgctxt, msgid, msgid_plural or msgstr", column: column)
+                    error("unexpected '\(name)'; expected msgctxt, msgid, msgid_plural or msgstr", column: column)
                 }
                 return
             }
@@ -172,47 +196,46 @@ public enum POParser {
             // follow-up error (such as "entry has no msgstr") hides the real one.
             let value = string(rest, column: valueColumn) ?? ""
             if previous {
-                switch keyword {
-                case "msgctxt": current.previousContext = value; target = .previousContext
-                case "msgid": current.previousID = value; target = .previousID
-                case "msgid_plural": target = .none
-                default: error("unexpected '\(keyword)' in a '#|' previous-message comment", column: column)
-                }
+                if Self.equals(keyword, "msgctxt") { current.previousContext = value; target = .previousContext }
+                else if Self.equals(keyword, "msgid") { current.previousID = value; target = .previousID }
+                else if Self.equals(keyword, "msgid_plural") { target = .none }
+                else { error("unexpected '\(Self.string(keyword))' in a '#|' previous-message comment", column: column) }
                 return
             }
-            if sawMsgstr && (keyword == "msgctxt" || keyword == "msgid") {
+            let isContext = Self.equals(keyword, "msgctxt"), isID = Self.equals(keyword, "msgid")
+            if sawMsgstr && (isContext || isID) {
                 // A new entry started without a blank line between: allowed by gettext.
                 let obsolete = current.isObsolete
                 finishEntry()
                 current.isObsolete = obsolete
             }
             let location = SourceLocation(path: path, line: lineNumber, column: column)
-            switch keyword {
-            case "msgctxt":
+            if isContext {
                 if hasKeyword { error("msgctxt must come before msgid", column: column); return }
                 current.context = value; target = .context
                 current.location = location
-            case "msgid":
+            } else if isID {
                 if sawMsgid { error("a second msgid in one entry", column: column); return }
                 current.id = value; target = .id; sawMsgid = true
                 if current.location == nil { current.location = location }
-            case "msgid_plural":
+            } else if Self.equals(keyword, "msgid_plural") {
                 if !sawMsgid || sawMsgstr { error("msgid_plural must follow msgid", column: column); return }
                 current.idPlural = value; target = .idPlural
-            case "msgstr":
+            } else if Self.equals(keyword, "msgstr") {
                 if !sawMsgid { error("msgstr without msgid", column: column); return }
                 if sawMsgstr { error("a second msgstr in one entry", column: column); return }
                 if current.idPlural != nil { error("a plural entry needs msgstr[0], msgstr[1] …", column: column); return }
                 current.strings = [value]; target = .string(0); sawMsgstr = true
                 current.stringLocation = location
-            default:
-                if keyword.hasPrefix("msgstr["), keyword.hasSuffix("]"), let n = Int(keyword.dropFirst(7).dropLast()) {
+            } else {
+                let name = Self.string(keyword)
+                if name.hasPrefix("msgstr["), name.hasSuffix("]"), let n = Int(name.dropFirst(7).dropLast()) {
                     if !sawMsgid || current.idPlural == nil { error("msgstr[\(n)] needs msgid_plural before it", column: column); return }
                     if n != current.strings.count { error("msgstr[\(n)] out of order; expected msgstr[\(current.strings.count)]", column: column); return }
                     current.strings.append(value); target = .string(n); sawMsgstr = true
                     if n == 0 { current.stringLocation = location }
                 } else {
-                    error("unexpected '\(keyword)'; expected msgctxt, msgid, msgid_plural or msgstr", column: column)
+                    error("unexpected '\(name)'; expected msgctxt, msgid, msgid_plural or msgstr", column: column)
                     return
                 }
             }
@@ -220,75 +243,87 @@ public enum POParser {
         }
 
         /// Reads one `"…"` string with C escapes; reports the column of any problem.
-        mutating func string(_ text: Substring, column: Int) -> String? {
+        mutating func string(_ text: Bytes, column: Int) -> String? {
+            let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
             // Fast path: no escape, the closing quote, then only white space.
-            let utf8 = text.utf8
-            if let close = utf8.dropFirst().firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
-               utf8[close] == UInt8(ascii: "\""),
-               utf8[utf8.index(after: close)...].allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
-                return String(Substring(utf8[utf8.index(after: utf8.startIndex)..<close]))
+            let open = text.startIndex
+            if let close = text[(open + 1)...].firstIndex(where: { $0 == quote || $0 == backslash }), text[close] == quote,
+               text[(close + 1)...].allSatisfy(Self.isBlank) {
+                return Self.string(text[(open + 1)..<close])
             }
-            let scalars = Array(text.unicodeScalars)
-            var out = String.UnicodeScalarView()
-            var bytes: [UInt8] = []  // octal/hex escapes form UTF-8 bytes
-            var i = 1
-            func flushBytes() -> Bool {
-                guard !bytes.isEmpty else { return true }
-                defer { bytes.removeAll() }
-                guard let s = String(validating: bytes, as: UTF8.self) else { return false }
-                out.append(contentsOf: s.unicodeScalars)
+            var out: [UInt8] = []
+            out.reserveCapacity(text.count)
+            var escaped: [UInt8] = []  // octal/hex escapes form UTF-8 bytes of their own
+            var i = open + 1
+            /// The column of byte `i`: the line's column plus the scalars before it.
+            func columnOf(_ i: Int) -> Int { column + Self.scalarCount(text[open..<i]) }
+            func flushEscaped() -> Bool {
+                guard !escaped.isEmpty else { return true }
+                defer { escaped.removeAll() }
+                guard String(validating: escaped, as: UTF8.self) != nil else { return false }
+                out.append(contentsOf: escaped)
                 return true
             }
-            while i < scalars.count {
-                let c = scalars[i]
-                if c == "\"" {
-                    guard flushBytes() else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
-                    let after = scalars[(i + 1)...].drop { $0 == " " || $0 == "\t" }
-                    if let extra = after.first {
-                        error("unexpected '\(extra)' after the closing quote", column: column + scalars.count - after.count)
+            while i < text.endIndex {
+                let c = text[i]
+                if c == quote {
+                    guard flushEscaped() else { error("escaped bytes do not form valid UTF-8", column: columnOf(i)); return nil }
+                    if let extra = text[(i + 1)...].firstIndex(where: { !Self.isBlank($0) }) {
+                        let character = Self.string(text[extra...]).unicodeScalars.first.map { String($0) } ?? ""
+                        error("unexpected '\(character)' after the closing quote", column: columnOf(extra))
                         return nil
                     }
-                    return String(out)
+                    return String(decoding: out, as: UTF8.self)
                 }
-                if c == "\\" {
-                    guard i + 1 < scalars.count else { break }
-                    let e = scalars[i + 1]
-                    var simple: Unicode.Scalar?
+                if c == backslash {
+                    guard i + 1 < text.endIndex else { break }
+                    let e = text[i + 1]
+                    var simple: UInt8?
                     switch e {
-                    case "n": simple = "\n"
-                    case "t": simple = "\t"
-                    case "r": simple = "\r"
-                    case "\"": simple = "\""
-                    case "\\": simple = "\\"
-                    case "a": simple = "\u{07}"
-                    case "b": simple = "\u{08}"
-                    case "f": simple = "\u{0C}"
-                    case "v": simple = "\u{0B}"
-                    case "0"..."7":
+                    case UInt8(ascii: "n"): simple = 0x0A
+                    case UInt8(ascii: "t"): simple = 0x09
+                    case UInt8(ascii: "r"): simple = 0x0D
+                    case quote: simple = quote
+                    case backslash: simple = backslash
+                    case UInt8(ascii: "a"): simple = 0x07
+                    case UInt8(ascii: "b"): simple = 0x08
+                    case UInt8(ascii: "f"): simple = 0x0C
+                    case UInt8(ascii: "v"): simple = 0x0B
+                    case UInt8(ascii: "0")...UInt8(ascii: "7"):
                         var value: UInt32 = 0, j = i + 1
-                        while j < scalars.count, j < i + 4, ("0"..."7").contains(scalars[j]) { value = value * 8 + scalars[j].value - 48; j += 1 }
-                        guard value <= 0xFF else { error("octal escape out of range", column: column + i); return nil }
-                        bytes.append(UInt8(value)); i = j; continue
-                    case "x":
+                        while j < text.endIndex, j < i + 4, text[j] >= UInt8(ascii: "0"), text[j] <= UInt8(ascii: "7") { value = value * 8 + UInt32(text[j] - 48); j += 1 }
+                        guard value <= 0xFF else { error("octal escape out of range", column: columnOf(i)); return nil }
+                        escaped.append(UInt8(value)); i = j; continue
+                    case UInt8(ascii: "x"):
                         var value: UInt32 = 0, j = i + 2
-                        while j < scalars.count, j < i + 4, let h = Int(String(scalars[j]), radix: 16) { value = value * 16 + UInt32(h); j += 1 }
-                        guard j > i + 2 else { error("'\\x' needs hexadecimal digits", column: column + i); return nil }
-                        bytes.append(UInt8(value)); i = j; continue
+                        while j < text.endIndex, j < i + 4, let h = Self.hexValue(text[j]) { value = value * 16 + h; j += 1 }
+                        guard j > i + 2 else { error("'\\x' needs hexadecimal digits", column: columnOf(i)); return nil }
+                        escaped.append(UInt8(value)); i = j; continue
                     default:
-                        error("invalid escape '\\\(e)'; PO strings allow \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v and octal or \\x escapes", column: column + i, id: "po.escape")
+                        let name = Self.string(text[(i + 1)...]).unicodeScalars.first.map { String($0) } ?? ""
+                        error("invalid escape '\\\(name)'; PO strings allow \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v and octal or \\x escapes", column: columnOf(i), id: "po.escape")
                         return nil
                     }
-                    guard flushBytes(), let simple else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
+                    guard flushEscaped(), let simple else { error("escaped bytes do not form valid UTF-8", column: columnOf(i)); return nil }
                     out.append(simple)
                     i += 2
                     continue
                 }
-                guard flushBytes() else { error("escaped bytes do not form valid UTF-8", column: column + i); return nil }
+                guard flushEscaped() else { error("escaped bytes do not form valid UTF-8", column: columnOf(i)); return nil }
                 out.append(c)
                 i += 1
             }
             error("unterminated string; a PO string ends with '\"' on the same line", column: column)
             return nil
+        }
+
+        static func hexValue(_ b: UInt8) -> UInt32? {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(b - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(b - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(b - 55)
+            default: nil
+            }
         }
     }
 }
