@@ -40,7 +40,11 @@ public struct ProjectLoader: Sendable {
         // Slots: 0 for the presumed source text, 1… for the PO files, then one per catalog.
         let catalogSlot = 1 + poPaths.count
         let slots = LoadSlots(count: catalogSlot + catalogFiles.count)
-        DispatchQueue.concurrentPerform(iterations: catalogSlot + catalogFiles.count) { index in
+        // The catalogs start first: a large catalog is the longest single job, and started last
+        // (its slot's place) it left the other core idle at the end of loading.
+        let order = Array(catalogSlot..<(catalogSlot + catalogFiles.count)) + Array(0..<catalogSlot)
+        DispatchQueue.concurrentPerform(iterations: order.count) { iteration in
+            let index = order[iteration]
             var local = Diagnostics()
             if index >= catalogSlot {
                 let catalogPath = catalogFiles[index - catalogSlot]

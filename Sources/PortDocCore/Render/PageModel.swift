@@ -1,6 +1,6 @@
 /// What one output format contributes to the shared page model: how it writes text, footnote
 /// markers and the cells of a port table, each escaped for that format.
-protocol FormatWriter {
+protocol FormatWriter: Sendable {
     /// Text with links and host names, as markup of the format (fallbacks marked where it can).
     func inline(_ text: LocalizedText) -> String
     func marker(_ ref: FootnoteRef) -> String
@@ -73,7 +73,9 @@ enum PageModel {
                     var fields: TemplateObject = [
                         "id": .plain(table.id),
                         "first": .bool(index == 0),
-                        "rows": .list(table.rows.map { row in
+                        // Made as the template reaches each row, and freed after it.
+                        "rows": .rows(TemplateRows(count: table.rows.count) { [rows = table.rows] index in
+                            let row = rows[index]
                             var r = TemplateObject()
                             r.reserveCapacity(6)
                             r["anchor"] = .plain(row.anchor)

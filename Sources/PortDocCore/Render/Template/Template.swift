@@ -242,7 +242,7 @@ struct TemplateRenderer {
                     }
                     out.out += s
                 case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: slot, to: &out)
-                case .list, .object:
+                case .list, .rows, .object:
                     throw Failure(diagnostic: .error("'\(name)' is a \(value.kindName), not text; use it as a section '{{#\(name)}}…{{/\(name)}}'", at: location, id: "template.type"))
                 }
             case .startTagEnd(let hasLang):
@@ -259,6 +259,12 @@ struct TemplateRenderer {
                 if case .list(let items) = value {
                     for item in items {
                         stack.append(item)
+                        try render(body, stack: &stack, depth: depth, into: &out)
+                        stack.removeLast()
+                    }
+                } else if case .rows(let rows) = value {
+                    for index in 0..<rows.count {
+                        stack.append(rows[index])
                         try render(body, stack: &stack, depth: depth, into: &out)
                         stack.removeLast()
                     }
@@ -287,7 +293,7 @@ extension TemplateValue {
         case .markup: "markup fragment"
         case .text: "text"
         case .bool: "boolean"
-        case .list: "list"
+        case .list, .rows: "list"
         case .object: "object"
         }
     }

@@ -9,6 +9,9 @@ public enum TemplateValue: Sendable, Equatable {
     case text(TextValue)
     case bool(Bool)
     case list([TemplateValue])
+    /// A list whose items are made as the template reaches them (a table's rows): a large page
+    /// never holds all its row objects at once.
+    case rows(TemplateRows)
     case object(TemplateObject)
 
     /// Mustache truthiness: false, an empty list and an empty string skip a section.
@@ -16,6 +19,7 @@ public enum TemplateValue: Sendable, Equatable {
         switch self {
         case .bool(let b): b
         case .list(let l): !l.isEmpty
+        case .rows(let r): r.count > 0
         case .markup(let s): !s.isEmpty
         case .text(let t): !t.string.isEmpty
         case .object: true
@@ -24,6 +28,24 @@ public enum TemplateValue: Sendable, Equatable {
 
     /// Plain text in the page's language.
     public static func plain(_ s: String) -> TemplateValue { .text(TextValue(s)) }
+}
+
+/// `count` items, each made by `item` when a section iterates it (again on every iteration).
+public struct TemplateRows: Sendable, Equatable {
+    public let count: Int
+    let item: @Sendable (Int) -> TemplateValue
+
+    public init(count: Int, item: @escaping @Sendable (Int) -> TemplateValue) {
+        self.count = count
+        self.item = item
+    }
+
+    public subscript(index: Int) -> TemplateValue { item(index) }
+
+    /// Equal when every item is (for tests; rendering never compares).
+    public static func == (a: TemplateRows, b: TemplateRows) -> Bool {
+        a.count == b.count && (0..<a.count).allSatisfy { a[$0] == b[$0] }
+    }
 }
 
 /// Plain text for a template slot, with the language and direction it must be marked with where
