@@ -97,12 +97,22 @@ public struct OutputTree {
         }
     }
 
-    static func write(_ data: Data, to url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o644]) else {
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: url.path])
+    /// Creates (or replaces) the file with mode 0644, whatever the umask: the tree must not depend on it.
+    static func write(_ bytes: UnsafeBufferPointer<UInt8>, to url: URL) throws {
+        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: url.path]) }
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure() }
+        defer { close(fd) }
+        guard fchmod(fd, 0o644) == 0 else { throw failure() }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure()
+            }
+            offset += written
         }
-        // createFile applies the umask; the tree must not depend on it.
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
     }
 
     /// Folders get 0755 whatever the umask, so that the tree is the same on every machine.
@@ -158,15 +168,17 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
         let fm = FileManager.default
         let target = staging.appendingPathComponent(file.path)
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let data = Data(file.contents.utf8)
         let current = tree.directory.appendingPathComponent(file.path)
-        var same = false
-        if existing.contains(file.path),
-           let size = (try? fm.attributesOfItem(atPath: current.path)[.size] as? NSNumber)?.intValue, size == data.count,
-           fm.contents(atPath: current.path) == data, link(current.path, target.path) == 0 {
-            same = true
-        } else {
-            try OutputTree.write(data, to: target)
+        // The page's own UTF-8 storage is compared and written, not a copy of it.
+        var contents = file.contents
+        let same = try contents.withUTF8 { bytes -> Bool in
+            if existing.contains(file.path),
+               let size = (try? fm.attributesOfItem(atPath: current.path)[.size] as? NSNumber)?.intValue, size == bytes.count,
+               let old = fm.contents(atPath: current.path), old.elementsEqual(bytes), link(current.path, target.path) == 0 {
+                return true
+            }
+            try OutputTree.write(bytes, to: target)
+            return false
         }
         state.lock()
         accepted.insert(file.path)

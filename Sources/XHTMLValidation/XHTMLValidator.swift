@@ -122,7 +122,12 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
 
     /// Every well-formedness and validity error of `text`, as diagnostics located in `path`.
     public func validate(_ text: String, path: String) -> [Diagnostic] {
-        let bytes = Array(text.utf8)
+        // The page's own UTF-8 storage, not a copy of it: pages of large projects are tens of MB.
+        var storage = text
+        return storage.withUTF8 { validate(bytes: $0, text: text, path: path) }
+    }
+
+    private func validate(bytes: UnsafeBufferPointer<UInt8>, text: String, path: String) -> [Diagnostic] {
         if bytes.isEmpty {
             return [.error("the page is empty", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).parse")]
         }
@@ -146,15 +151,14 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     /// avoids parsing the DTD again for each page.
     public var streamingThreshold = 1 << 20
 
-    private func validateStreaming(_ bytes: [UInt8], text: String, path: String) -> [Diagnostic] {
+    private func validateStreaming(_ bytes: UnsafeBufferPointer<UInt8>, text: String, path: String) -> [Diagnostic] {
         let collector = ErrorCollector()
         var extra: [Diagnostic] = []
         collector.capturing {
             let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_DTDLOAD.rawValue | XML_PARSE_DTDVALID.rawValue | XML_PARSE_NOCDATA.rawValue)
-            let reader = bytes.withUnsafeBufferPointer { buffer -> xmlTextReaderPtr? in
-                guard let base = buffer.baseAddress else { return nil }
-                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlReaderForMemory($0, Int32(buffer.count), path, "UTF-8", options)
+            let reader: xmlTextReaderPtr? = bytes.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    xmlReaderForMemory($0, Int32(bytes.count), path, "UTF-8", options)
                 }
             }
             guard let reader else {
@@ -190,7 +194,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     }
 
     /// The 1-based line where `needle` first occurs in `bytes`, or 1.
-    static func line(of needle: String, in bytes: [UInt8]) -> Int {
+    static func line(of needle: String, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let pattern = Array(needle.utf8)
         var line = 1
         var i = 0
@@ -203,7 +207,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
 
     /// The line of a DOCTYPE that opens an internal subset (`[`), or nil. Scans only the prolog,
     /// skipping quoted literals, comments and processing instructions.
-    static func internalSubsetLine(_ bytes: [UInt8]) -> Int? {
+    static func internalSubsetLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let doctype = Array("<!DOCTYPE".utf8)
         var i = 0, line = 1
         func starts(_ pattern: [UInt8], at index: Int) -> Bool {
@@ -235,7 +239,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         return nil
     }
 
-    private func validate(_ bytes: [UInt8], text: String, path: String, dtd parsed: xmlDtdPtr) -> [Diagnostic] {
+    private func validate(_ bytes: UnsafeBufferPointer<UInt8>, text: String, path: String, dtd parsed: xmlDtdPtr) -> [Diagnostic] {
         let collector = ErrorCollector()
         var extra: [Diagnostic] = []
         collector.capturing {
@@ -246,10 +250,9 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
             defer { xmlFreeParserCtxt(ctxt) }
             // No DTD loading, no entity substitution, no network: the DTD is the one we loaded.
             let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
-            let doc = bytes.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
-                guard let base = buffer.baseAddress else { return nil }
-                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlCtxtReadMemory(ctxt, $0, Int32(buffer.count), path, "UTF-8", options)
+            let doc: xmlDocPtr? = bytes.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    xmlCtxtReadMemory(ctxt, $0, Int32(bytes.count), path, "UTF-8", options)
                 }
             }
             guard let doc else {
