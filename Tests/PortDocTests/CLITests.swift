@@ -92,6 +92,15 @@ struct CLITests {
         let r = try portdoc(["validate", "Output"], in: dir)
         #expect(r.status == 1)
         #expect(r.stderr.contains("Output/html/en/index.html:20:5: error: No declaration for element blink [xhtml.invalid]"), "\(r.stderr)")
+        // Files as well as folders, shown as given; what validate cannot check is an error, not a pass.
+        let one = try portdoc(["validate", "Output/html/en/index.html", "Output/html/de/diagram.svg"], in: dir)
+        #expect(one.status == 1 && one.stdout.contains("validate: 2 files checked"), "\(one.stdout)\(one.stderr)")
+        #expect(one.stderr.contains("Output/html/en/index.html:20:5: error: No declaration for element blink [xhtml.invalid]"), "\(one.stderr)")
+        #expect(try portdoc(["validate", "Output/html/de/index.html"], in: dir).status == 0)
+        let unknown = try portdoc(["validate", "Catalog/eset-protect-ports.yaml", "nowhere"], in: dir)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("Catalog/eset-protect-ports.yaml:1:1: error: not a file portdoc validates"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("nowhere:1:1: error: no such file or folder [io.read]"), "\(unknown.stderr)")
     }
 
     @Test func badUsageExits64() throws {
