@@ -37,21 +37,16 @@ public struct BuildStamp: Equatable, Sendable {
 
     /// `path size mtime-ns` for every regular file below `folder`, sorted by path.
     public static func describe(_ folder: URL, prefix: String) -> [String] {
-        let fm = FileManager.default
-        guard let enumerator = fm.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return ["\(prefix) missing"] }
-        var lines: [String] = []
-        let base = folder.standardizedFileURL.path + "/"
-        for case let url as URL in enumerator {
-            let path = url.standardizedFileURL.path
-            guard path.hasPrefix(base), (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-            lines += describeFile(url, name: prefix + "/" + String(path.dropFirst(base.count)))
-        }
-        return lines.sorted()
+        let base = folder.standardizedFileURL.path
+        guard let files = FileWalk.regularFiles(under: base) else { return ["\(prefix) missing"] }
+        return files.flatMap { describeFile(path: base + "/" + $0, name: prefix + "/" + $0) }.sorted()
     }
 
-    static func describeFile(_ url: URL, name: String) -> [String] {
+    static func describeFile(_ url: URL, name: String) -> [String] { describeFile(path: url.path, name: name) }
+
+    static func describeFile(path: String, name: String) -> [String] {
         var info = stat()
-        guard stat(url.path, &info) == 0 else { return ["\(name) missing"] }
+        guard stat(path, &info) == 0 else { return ["\(name) missing"] }
         return ["\(name) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"]
     }
 

@@ -372,12 +372,11 @@ extension Builder {
         }
         let source = project.sourceLocale
         if format == XHTMLRenderer.format {
+            let names = project.locales.map { Resolver.languageName(project, $0) }
             let entries = project.documents.map { document in
-                SiteRenderer.HomeEntry(id: document.document.id, title: Resolver.title(project, document: document, locale: source),
-                                       languages: project.locales.map { tag in
-                                           let (translated, total) = project.completeness(of: tag, document: document)
-                                           return (tag, Resolver.languageName(project, tag), translated, total)
-                                       })
+                let counts = project.completeness(of: project.locales, document: document)
+                return SiteRenderer.HomeEntry(id: document.document.id, title: Resolver.title(project, document: document, locale: source),
+                                              languages: project.locales.indices.map { (project.locales[$0], names[$0], counts[$0].translated, counts[$0].total) })
             }
             add(SiteRenderer.home(entries, locale: source, interface: Resolver.interface(project, locale: source),
                                   locales: project.locales.map { ($0, Resolver.languageName(project, $0)) }, layout: layout, templates: project.templates), OutputLayout.home)
@@ -387,7 +386,11 @@ extension Builder {
                 d.error("Templates/xhtml/filter.js is missing", at: nil, id: "template.missing")
             }
         }
-        for locale in index.locales {
+        // The port index of each locale, in parallel (they are the largest pages of a set).
+        let date = project.documents.compactMap(\.document.man.date).max() ?? project.buildDate ?? ""
+        let indexes = ResultsInOrder<(Swift.Result<String, Diagnostic>, String)>(count: index.locales.count)
+        DispatchQueue.concurrentPerform(iterations: index.locales.count) { i in
+            let locale = index.locales[i]
             let path: String
             switch format {
             case XHTMLRenderer.format: path = layout.portIndex(locale: locale)
@@ -395,10 +398,31 @@ extension Builder {
             default: path = layout.manPortIndex(locale: locale)
             }
             let title = Resolver.interfaceText(project, key: "ui.port-index.title", locale: locale)
-            add(SiteRenderer.portIndex(index.documents[locale] ?? [], format: format, locale: locale, title: title,
-                                       interface: Resolver.interface(project, locale: locale), layout: layout,
-                                       date: project.documents.compactMap(\.document.man.date).max() ?? project.buildDate ?? "", templates: project.templates), path)
+            indexes.set(i, (SiteRenderer.portIndex(index.documents[locale] ?? [], format: format, locale: locale, title: title,
+                                                   interface: Resolver.interface(project, locale: locale), layout: layout,
+                                                   date: date, templates: project.templates), path))
         }
+        for case let (result, path)? in indexes.values { add(result, path) }
         return files
+    }
+}
+
+/// Results of parallel work, kept in the order of their indices.
+final class ResultsInOrder<T>: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var slots: [T?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [T?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
     }
 }

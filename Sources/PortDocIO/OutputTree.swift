@@ -27,16 +27,7 @@ public struct OutputTree {
 
     /// Every regular file below the folder, relative paths sorted; empty if the folder is missing.
     public func existingFiles() -> [String] {
-        let fm = FileManager.default
-        guard let enumerator = fm.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        var result: [String] = []
-        let base = directory.path.hasSuffix("/") ? directory.path : directory.path + "/"
-        for case let url as URL in enumerator {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
-            let path = url.standardizedFileURL.path
-            if path.hasPrefix(base) { result.append(String(path.dropFirst(base.count))) }
-        }
-        return result.sorted()
+        FileWalk.regularFiles(under: directory.standardizedFileURL.path) ?? []
     }
 
     /// Replaces the output folder with `files`. With `complete` false, other existing files are kept.
@@ -117,11 +108,9 @@ public struct OutputTree {
 
     /// Folders get 0755 whatever the umask, so that the tree is the same on every machine.
     func setDirectoryPermissions(_ url: URL) throws {
-        let fm = FileManager.default
-        try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-        guard let enumerator = fm.enumerator(at: url, includingPropertiesForKeys: [.isDirectoryKey]) else { return }
-        for case let item as URL in enumerator where (try? item.resourceValues(forKeys: [.isDirectoryKey]))?.isDirectory == true {
-            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: item.path)
+        let root = url.standardizedFileURL.path
+        for folder in [root] + FileWalk.directories(under: root).map({ root + "/" + $0 }) where chmod(folder, 0o755) != 0 {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: folder])
         }
     }
 }

@@ -75,19 +75,26 @@ public struct Project: Sendable {
         let total = source.entries.count
         guard locale != sourceLocale else { return (total, total) }
         guard let translation = translations[locale] else { return (0, total) }
-        let translated = source.entries.filter { translation.lookup($0.key, source: $0).status == .translated }.count
+        let translated = source.entries.filter { translation.status(of: $0.key, source: $0) == .translated }.count
         return (translated, total)
     }
 
     /// How many of the messages `document` uses (its own and the interface strings) `locale`
     /// translates, of how many.
     public func completeness(of locale: String, document: Catalog) -> (translated: Int, total: Int) {
+        completeness(of: [locale], document: document)[0]
+    }
+
+    /// `completeness(of:document:)` for several locales, finding the document's messages once.
+    public func completeness(of locales: [String], document: Catalog) -> [(translated: Int, total: Int)] {
         var keys = Set(document.textRefs.map(\.key))
         for key in source.keys where key.hasPrefix(SourceText.interfacePrefix) { keys.insert(key) }
         let entries = source.entries.filter { keys.contains($0.key) }
-        guard locale != sourceLocale else { return (entries.count, entries.count) }
-        guard let translation = translations[locale] else { return (0, entries.count) }
-        return (entries.filter { translation.lookup($0.key, source: $0).status == .translated }.count, entries.count)
+        return locales.map { locale in
+            guard locale != sourceLocale else { return (entries.count, entries.count) }
+            guard let translation = translations[locale] else { return (0, entries.count) }
+            return (entries.filter { translation.status(of: $0.key, source: $0) == .translated }.count, entries.count)
+        }
     }
 
     /// Interface strings the renderers need from every locale (the templates may use more `ui.*` keys).

@@ -90,6 +90,15 @@ public struct Translation: Sendable {
         return Self.status(fuzzy: e.isFuzzy, current: e.id == source, string: e.string)
     }
 
+    /// The status of `key` against the source entry, without reading its msgstr.
+    public func status(of key: String, source: SourceText.Entry) -> MessageStatus {
+        if let compact {
+            guard let c = compact[key] else { return .missing }
+            return c.fuzzy ? .fuzzy : c.idHash != source.textHash ? .stale : c.length == 0 ? .untranslated : .translated
+        }
+        return lookup(key, source: source).status
+    }
+
     /// The one rule: fuzzy first, then stale (made for another source text), then empty or not.
     static func status(fuzzy: Bool, current: Bool, string: String) -> MessageStatus {
         fuzzy ? .fuzzy : !current ? .stale : string.isEmpty ? .untranslated : .translated

@@ -119,12 +119,21 @@ public enum SiteRenderer {
         let writerValue: (LocalizedText) -> TemplateValue = { text in
             .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
         }
-        func target(_ use: PortUse) -> String {
+        // The link to each document's page, made once per document: a set's index has a use per
+        // row, and working out a relative path for each took most of the index's time.
+        var pageLinks: [String: String] = [:]
+        func href(_ use: PortUse) -> String {
+            let fragment: String
             switch format {
-            case XHTMLRenderer.format: layout.page(document: use.documentID, locale: locale) + "#" + use.rowAnchor
-            case MarkdownRenderer.format: layout.markdown(document: use.documentID, locale: locale) + "#" + use.tableID
-            default: ""
+            case XHTMLRenderer.format: fragment = use.rowAnchor
+            case MarkdownRenderer.format: fragment = use.tableID
+            default: return OutputLayout.link(from: from, to: "")
             }
+            if let link = pageLinks[use.documentID] { return link + "#" + fragment }
+            let page = format == XHTMLRenderer.format ? layout.page(document: use.documentID, locale: locale) : layout.markdown(document: use.documentID, locale: locale)
+            let link = OutputLayout.link(from: from, to: page)
+            pageLinks[use.documentID] = link
+            return link + "#" + fragment
         }
         let ports: [TemplateValue] = grouped(uses).map { group in
             [
@@ -135,7 +144,7 @@ public enum SiteRenderer {
                         "first": .bool(index == 0),
                         "document": writerValue(use.documentTitle),
                         "documentID": .plain(use.documentID),
-                        "href": .plain(OutputLayout.link(from: from, to: target(use))),
+                        "href": .plain(href(use)),
                         "role": writerValue(use.role),
                         "protocol": .text(TextValue(use.proto, dir: page == .rtl ? .ltr : nil)),
                         "portText": .plain(use.portText),
