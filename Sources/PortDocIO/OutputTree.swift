@@ -106,13 +106,6 @@ public struct OutputTree {
         }
     }
 
-    /// Folders get 0755 whatever the umask, so that the tree is the same on every machine.
-    func setDirectoryPermissions(_ url: URL) throws {
-        let root = url.standardizedFileURL.path
-        for folder in [root] + FileWalk.directories(under: root).map({ root + "/" + $0 }) where chmod(folder, 0o755) != 0 {
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: folder])
-        }
-    }
 }
 
 /// Builds the new output tree in `.<name>.staging-PID` while pages arrive (from several threads),
@@ -130,6 +123,8 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
     private var changed: [String] = []
     private var kept = 0
     private var finished = false
+    /// Folders made in the staging folder so far (relative paths), each with mode 0755.
+    private var folders: Set<String> = [""]
 
     public init(tree: OutputTree, complete: Bool, lockTimeout: TimeInterval = 120, onWait: (String) -> Void = { _ in }) throws {
         let fm = FileManager.default
@@ -153,10 +148,34 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
 
     deinit { abort() }
 
+    /// Makes the folders of `path` (relative to the staging folder) that are not made yet, with
+    /// mode 0755 whatever the umask, so that the tree is the same on every machine. Remembered,
+    /// so that each folder costs one mkdir: creating files is slow on some file systems, and a
+    /// set of 500 pages has as many folders.
+    private func makeFolders(for path: String) throws {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        parts.removeLast()
+        var relative = ""
+        for part in parts {
+            relative += relative.isEmpty ? part : "/" + part
+            state.lock()
+            let known = folders.contains(relative)
+            state.unlock()
+            if known { continue }
+            let full = staging.path + "/" + relative
+            if mkdir(full, 0o755) != 0 && errno != EEXIST || chmod(full, 0o755) != 0 {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: full])
+            }
+            state.lock()
+            folders.insert(relative)
+            state.unlock()
+        }
+    }
+
     public func accept(_ file: OutputFile) throws {
         let fm = FileManager.default
         let target = staging.appendingPathComponent(file.path)
-        try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try makeFolders(for: file.path)
         let current = tree.directory.appendingPathComponent(file.path)
         // The page's own UTF-8 storage is compared and written, not a copy of it.
         var contents = file.contents
@@ -192,13 +211,13 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
             for path in others {
                 if complete { changed.append(path); continue }  // removed: not produced by a complete build
                 let target = staging.appendingPathComponent(path)
-                try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try makeFolders(for: path)
                 if link(tree.directory.appendingPathComponent(path).path, target.path) != 0 {
                     try fm.copyItem(at: tree.directory.appendingPathComponent(path), to: target)
                 }
                 kept += 1
             }
-            try tree.setDirectoryPermissions(staging)
+            guard chmod(staging.path, 0o755) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: staging.path]) }
             try Interruption.committing { try tree.commit(staging, pid: ProcessInfo.processInfo.processIdentifier) }
         } catch {
             abort()

@@ -112,6 +112,12 @@ struct SetTests {
         #expect(OutputLayout.link(from: set.page(document: "x", locale: "en"), to: set.page(document: "x", locale: "fr")) == "../../fr/x/index.html")
         #expect(OutputLayout.link(from: OutputLayout.home, to: OutputLayout.stylesheet) == "style.css")
         #expect(OutputLayout.link(from: set.markdown(document: "x", locale: "en"), to: set.diagram(document: "x", locale: "en")) == "../../html/en/x/diagram.svg")
+        // The edges: the same folder, a file at the top, no target, deeper targets.
+        #expect(OutputLayout.link(from: "html/en/index.html", to: "html/en/ports.html") == "ports.html")
+        #expect(OutputLayout.link(from: "index.html", to: "html/en/a.html#x") == "html/en/a.html#x")
+        #expect(OutputLayout.link(from: "html/en/a.html", to: "") == "../..")
+        #expect(OutputLayout.link(from: "a/b/c.html", to: "a/x/y/z.html#f") == "../x/y/z.html#f")
+        #expect(OutputLayout.link(from: "a/b/c.html", to: "a/b") == "../b")
     }
 }
 

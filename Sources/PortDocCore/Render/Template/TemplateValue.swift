@@ -74,18 +74,19 @@ public struct TextValue: Sendable, Equatable {
 public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
     /// A struct rather than a tuple: arrays of tuples are destroyed through the runtime's generic
     /// tuple witness, which measured slower than the struct's own.
-    private struct Field: Sendable, Equatable {
+    fileprivate struct Field: Sendable, Equatable {
         var key: String
         var value: TemplateValue
     }
 
-    private var fields: [Field] = []
+    fileprivate var fields: [Field] = []
 
     public init() {}
 
+    /// The keys of a literal are distinct (as a Dictionary literal's must be), so they are appended
+    /// without a search each.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        fields.reserveCapacity(elements.count)
-        for (key, value) in elements { self[key] = value }
+        fields = elements.map { Field(key: $0.0, value: $0.1) }
     }
 
     public subscript(key: String) -> TemplateValue? {
@@ -123,7 +124,7 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
         var object = TemplateObject()
-        for (key, value) in elements { object[key] = value }
+        object.fields = elements.map { TemplateObject.Field(key: $0.0, value: $0.1) }
         self = .object(object)
     }
     public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
