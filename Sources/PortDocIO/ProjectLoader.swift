@@ -105,6 +105,11 @@ public struct ProjectLoader: Sendable {
             }
             translations[translation.locale] = translation
         }
+        // Compacted translations are re-indexed by the source text's entries, one at a time, so
+        // that no locale keeps its own copy of every key.
+        if compactTranslations, let source {
+            for locale in Array(translations.keys) { translations[locale] = translations[locale]?.indexed(by: source) }
+        }
 
         // The do-not-translate glossary, when the project has one.
         var glossary = Glossary.empty

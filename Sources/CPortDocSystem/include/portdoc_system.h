@@ -15,4 +15,8 @@ int portdoc_pipe_cloexec(int fds[2]);
 /// Swift's Glibc module does not declare). Returns 0 or an error number.
 int portdoc_spawn_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/// Gives the heap's free pages back to the system (glibc's malloc_trim, which Swift's Glibc
+/// module does not declare). Returns 1 when memory was released.
+int portdoc_release_free_memory(void);
+
 #endif

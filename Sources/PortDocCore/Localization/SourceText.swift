@@ -33,6 +33,8 @@ public struct SourceText: Sendable, Equatable {
     }
 
     public subscript(key: String) -> Entry? { index[key].map { entries[$0] } }
+    /// Each key's position in `entries`.
+    public var keyIndex: [String: Int] { index }
     public var keys: [String] { entries.map(\.key) }
 
     /// No sentence of a port table needs more; a longer one is a mistake (or an attack on the build).

@@ -41,6 +41,35 @@ public struct Translation: Sendable {
         var fuzzy: Bool
     }
 
+    /// After `indexed(by:)`: the compacted entries in the order of the source text's entries (nil
+    /// where the PO file has none), found through the source's own key index, which this shares.
+    /// Per locale that is an array and the msgstr buffer, instead of a dictionary with a copy of
+    /// every key (about 20 MB less per locale of 100,000 messages).
+    private var bySource: [Compact?]?
+    private var sourceKeys: [String: Int] = [:]
+
+    private var isCompacted: Bool { compact != nil || bySource != nil }
+
+    /// The compacted entry of `key`, in either form.
+    private func compactEntry(_ key: String) -> Compact? {
+        if let bySource {
+            guard let index = sourceKeys[key], index < bySource.count else { return nil }
+            return bySource[index]
+        }
+        return compact?[key]
+    }
+
+    /// The compacted translation with its entries in the order of `source`'s; entries for keys
+    /// the source lacks are dropped (a build never asks for them).
+    public func indexed(by source: SourceText) -> Translation {
+        guard let compact else { return self }
+        var copy = self
+        copy.bySource = source.entries.map { compact[$0.key] }
+        copy.sourceKeys = source.keyIndex
+        copy.compact = nil
+        return copy
+    }
+
     /// A compacted entry's msgstr.
     private func string(of c: Compact) -> String {
         arena.withUnsafeBufferPointer { String(decoding: $0[Int(c.start)..<Int(c.start + c.length)], as: UTF8.self) }
@@ -56,7 +85,7 @@ public struct Translation: Sendable {
 
     /// The same translation keeping only what rendering needs; the PO entries are released.
     public func compacted() -> Translation {
-        guard compact == nil else { return self }
+        guard !isCompacted else { return self }
         var copy = self
         var table: [String: Compact] = [:]
         table.reserveCapacity(byKey.count)
@@ -82,8 +111,8 @@ public struct Translation: Sendable {
     public func entry(for key: String) -> POEntry? { byKey[key].map { file.entries[$0] } }
 
     public func status(of key: String, source: String) -> MessageStatus {
-        if let compact {
-            guard let c = compact[key] else { return .missing }
+        if isCompacted {
+            guard let c = compactEntry(key) else { return .missing }
             return Self.status(fuzzy: c.fuzzy, current: c.idHash == source.hashValue, string: string(of: c))
         }
         guard let e = entry(for: key) else { return .missing }
@@ -92,8 +121,8 @@ public struct Translation: Sendable {
 
     /// The status of `key` against the source entry, without reading its msgstr.
     public func status(of key: String, source: SourceText.Entry) -> MessageStatus {
-        if let compact {
-            guard let c = compact[key] else { return .missing }
+        if isCompacted {
+            guard let c = compactEntry(key) else { return .missing }
             return c.fuzzy ? .fuzzy : c.idHash != source.textHash ? .stale : c.length == 0 ? .untranslated : .translated
         }
         return lookup(key, source: source).status
@@ -106,8 +135,8 @@ public struct Translation: Sendable {
 
     /// Status, msgstr and msgstr position of `key` in one lookup (what rendering asks for each message).
     public func lookup(_ key: String, source: SourceText.Entry) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
-        if let compact {
-            guard let c = compact[key] else { return (.missing, nil, nil) }
+        if isCompacted {
+            guard let c = compactEntry(key) else { return (.missing, nil, nil) }
             let string = string(of: c)
             let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == source.textHash, string: string)
             return (status, string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
@@ -120,18 +149,18 @@ public struct Translation: Sendable {
 
     /// The msgstr, whatever its status.
     public func string(for key: String) -> String? {
-        if let compact { return compact[key].map(string(of:)) }
+        if isCompacted { return compactEntry(key).map(string(of:)) }
         return entry(for: key)?.string
     }
 
     /// Where the entry for `key` starts, and where its msgstr stands.
     public func location(of key: String) -> SourceLocation? {
-        if let compact { return compact[key].map { SourceLocation(path: file.path, line: Int($0.line), column: Int($0.column)) } }
+        if isCompacted { return compactEntry(key).map { SourceLocation(path: file.path, line: Int($0.line), column: Int($0.column)) } }
         return entry(for: key)?.location
     }
 
     public func stringLocation(of key: String) -> SourceLocation? {
-        if let compact { return compact[key].map { SourceLocation(path: file.path, line: Int($0.stringLine), column: Int($0.stringColumn)) } }
+        if isCompacted { return compactEntry(key).map { SourceLocation(path: file.path, line: Int($0.stringLine), column: Int($0.stringColumn)) } }
         return entry(for: key).flatMap { $0.stringLocation ?? $0.location }
     }
 
