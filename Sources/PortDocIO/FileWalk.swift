@@ -1,8 +1,8 @@
 import Foundation
 
 /// Walks a folder with `opendir`/`readdir`. FileManager's enumerator with a resource value per
-/// item measured about 0.8 million instructions per file here (a set of 1,500 pages spent more
-/// time listing its output than rendering its port indexes).
+/// item measured about 0.8 million instructions per file here (1.25 G instructions to walk the
+/// 1,500 files of a set of 50 documents in 10 locales).
 /// Symbolic links are neither followed nor listed.
 enum FileWalk {
     /// The relative paths of the regular files below `root`, sorted; nil when `root` is not a

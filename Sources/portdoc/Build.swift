@@ -143,14 +143,7 @@ final class PhaseTimer {
     func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "portdoc: %@: %.1f ms, peak RSS so far %@, now %@\n", phase, now.timeIntervalSince(last) * 1000, Self.peakRSS(), Self.peakRSS(field: "VmRSS:")).utf8))
+        FileHandle.standardError.write(Data(String(format: "portdoc: %@: %.1f ms, peak RSS so far %ld kB, now %ld kB\n", phase, now.timeIntervalSince(last) * 1000, ResidentMemory.peakBytes() / 1024, ResidentMemory.bytes() / 1024).utf8))
         last = now
-    }
-
-    /// VmHWM (or another field) from /proc/self/status (Linux), for the timings line.
-    static func peakRSS(field: String = "VmHWM:") -> String {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }) else { return "?" }
-        return line.dropFirst(field.count).trimmingCharacters(in: .whitespaces)
     }
 }

@@ -374,7 +374,7 @@ public enum CatalogParser {
         var s = s
         return s.withUTF8 { bytes in
             guard let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
-            return bytes.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") }
+            return bytes.allSatisfy(UTF8Bytes.isLowercaseDigitOrDash)
         }
     }
 
@@ -491,7 +491,7 @@ public enum MessageKey {
                     if partLength == 0 { return false }
                     parts += 1
                     partLength = 0
-                } else if (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") {
+                } else if UTF8Bytes.isLowercaseDigitOrDash(b) {
                     partLength += 1
                 } else {
                     return false
@@ -529,8 +529,7 @@ enum URLCheck {
         for label in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else { return false }
             for b in label {
-                guard (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-                        || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") else { return false }
+                guard UTF8Bytes.isLowercaseDigitOrDash(b) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) else { return false }
             }
             labels += 1
         }

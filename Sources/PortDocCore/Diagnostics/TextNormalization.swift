@@ -58,3 +58,16 @@ extension String {
         return s.withUTF8 { $0.contains(where: predicate) }
     }
 }
+
+/// Counting in UTF-8 bytes what a column counts: Unicode scalars.
+enum UTF8Bytes {
+    /// The Unicode scalars in `bytes` (continuation bytes, 10xxxxxx, start none).
+    static func scalarCount<C: Collection<UInt8>>(_ bytes: C) -> Int {
+        bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    }
+
+    /// `a`–`z`, `0`–`9` or `-`: what identifiers and message-key words are made of.
+    static func isLowercaseDigitOrDash(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
+    }
+}

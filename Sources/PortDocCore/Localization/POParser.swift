@@ -105,9 +105,6 @@ public enum POParser {
 
         static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
-        /// Unicode scalars in `bytes` (UTF-8 continuation bytes do not start one).
-        static func scalarCount(_ bytes: Bytes) -> Int { bytes.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
-
         static func string(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }
 
         static func equals(_ bytes: Bytes, _ word: StaticString) -> Bool {
@@ -182,7 +179,7 @@ public enum POParser {
             let keywordEnd = text.firstIndex(where: Self.isBlank) ?? text.endIndex
             let keyword = text[..<keywordEnd]
             let rest = text[keywordEnd...].drop(while: Self.isBlank)
-            let valueColumn = column + Self.scalarCount(text[..<rest.startIndex])
+            let valueColumn = column + UTF8Bytes.scalarCount(text[..<rest.startIndex])
             guard rest.first == UInt8(ascii: "\"") else {
                 let name = Self.string(keyword)
                 if ["msgctxt", "msgid", "msgid_plural"].contains(name) || name.hasPrefix("msgstr") {
@@ -256,7 +253,7 @@ public enum POParser {
             var escaped: [UInt8] = []  // octal/hex escapes form UTF-8 bytes of their own
             var i = open + 1
             /// The column of byte `i`: the line's column plus the scalars before it.
-            func columnOf(_ i: Int) -> Int { column + Self.scalarCount(text[open..<i]) }
+            func columnOf(_ i: Int) -> Int { column + UTF8Bytes.scalarCount(text[open..<i]) }
             func flushEscaped() -> Bool {
                 guard !escaped.isEmpty else { return true }
                 defer { escaped.removeAll() }

@@ -25,7 +25,7 @@ public enum Placeholder {
         let bytes = Array(text.utf8)
         let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
         /// The 1-based column, in Unicode scalars, of byte `i`.
-        func column(_ i: Int) -> Int { 1 + bytes[..<i].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+        func column(_ i: Int) -> Int { 1 + UTF8Bytes.scalarCount(bytes[..<i]) }
         var pieces: [Piece] = []
         var literal: [UInt8] = []
         var i = 0

@@ -26,7 +26,8 @@ public struct Translation: Sendable {
     private var byKey: [String: Int] = [:]
     private var compact: [String: Compact]?
     /// After `compacted()`: every msgstr's UTF-8, one after the other. One buffer instead of a
-    /// string object per message measured about 140 MB less for 100,000 messages in ten locales.
+    /// string object per message measured about 60 MB less resident memory after loading 100,000
+    /// messages in ten locales (460 → 398 MB).
     private var arena: [UInt8] = []
 
     struct Compact: Sendable {
@@ -44,7 +45,7 @@ public struct Translation: Sendable {
     /// After `indexed(by:)`: the compacted entries in the order of the source text's entries (nil
     /// where the PO file has none), found through the source's own key index, which this shares.
     /// Per locale that is an array and the msgstr buffer, instead of a dictionary with a copy of
-    /// every key (about 20 MB less per locale of 100,000 messages).
+    /// every key.
     private var bySource: [Compact?]?
     private var sourceKeys: [String: Int] = [:]
 
