@@ -153,17 +153,15 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
     /// so that each folder costs one mkdir: creating files is slow on some file systems, and a
     /// set of 500 pages has as many folders.
     private func makeFolders(for path: String) throws {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        parts.removeLast()
         var relative = ""
-        for part in parts {
+        for part in path.split(separator: "/", omittingEmptySubsequences: true).dropLast() {
             relative += relative.isEmpty ? part : "/" + part
             state.lock()
             let known = folders.contains(relative)
             state.unlock()
             if known { continue }
             let full = staging.path + "/" + relative
-            if mkdir(full, 0o755) != 0 && errno != EEXIST || chmod(full, 0o755) != 0 {
+            if (mkdir(full, 0o755) != 0 && errno != EEXIST) || chmod(full, 0o755) != 0 {
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: full])
             }
             state.lock()

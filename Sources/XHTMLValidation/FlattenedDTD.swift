@@ -15,8 +15,10 @@ enum FlattenedDTD {
     static let header = "portdoc flattened DTD 1"
 
     /// The cached form of `dtd`, parsed; nil when there is none or it is stale.
-    static func load(_ dtd: DTDIdentity, path: String) -> xmlDtdPtr? {
-        guard let file = cacheFile(dtd), let data = FileManager.default.contents(atPath: file.path) else { return nil }
+    /// `folder`: the cache folder (tests pass one of their own).
+    static func load(_ dtd: DTDIdentity, path: String, folder: URL = UserCache.folder()) -> xmlDtdPtr? {
+        let file = cacheFile(dtd, in: folder)
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         let bytes = [UInt8](data)
         // The header ends at the first empty line.
         var start = 0
@@ -47,23 +49,30 @@ enum FlattenedDTD {
     }
 
     /// Whether the cache holds a current flat form of `dtd` that parses.
-    static func isCurrent(_ dtd: DTDIdentity, path: String) -> Bool {
-        guard let parsed = load(dtd, path: path) else { return false }
+    static func isCurrent(_ dtd: DTDIdentity, path: String, folder: URL = UserCache.folder()) -> Bool {
+        guard let parsed = load(dtd, path: path, folder: folder) else { return false }
+        xmlFreeDtd(parsed)
+        return true
+    }
+
+    /// Parses `dtd` from its files and writes the cache, keeping nothing; false when it does not parse.
+    static func refresh(_ dtd: DTDIdentity, path: String, folder: URL = UserCache.folder()) -> Bool {
+        guard let parsed = parse(dtd, path: path, folder: folder) else { return false }
         xmlFreeDtd(parsed)
         return true
     }
 
     /// Parses `dtd` from its files, recording which files libxml2 reads, and writes its flat form
     /// to the cache (best effort: an unwritable cache only costs the next run the full parse).
-    static func parse(_ dtd: DTDIdentity, path: String) -> xmlDtdPtr? {
+    static func parse(_ dtd: DTDIdentity, path: String, folder: URL = UserCache.folder()) -> xmlDtdPtr? {
         let read = LibXML.recordingLoads { xmlParseDTD(nil, path) }
         guard let parsed = read.result else { return nil }
-        store(parsed, dtd: dtd, path: path, files: [path] + read.files)
+        store(parsed, dtd: dtd, path: path, files: [path] + read.files, folder: folder)
         return parsed
     }
 
-    static func store(_ parsed: xmlDtdPtr, dtd: DTDIdentity, path: String, files: [String]) {
-        guard let file = cacheFile(dtd), let buffer = xmlBufferCreate() else { return }
+    static func store(_ parsed: xmlDtdPtr, dtd: DTDIdentity, path: String, files: [String], folder: URL) {
+        guard let buffer = xmlBufferCreate() else { return }
         defer { xmlBufferFree(buffer) }
         var node = parsed.pointee.children
         while let current = node {
@@ -83,13 +92,11 @@ enum FlattenedDTD {
         for f in files where seen.insert(f).inserted { text += "file \(f)\t\(stamp(of: f))\n" }
         var data = Data((text + "\n").utf8)
         data.append(UnsafeRawPointer(content).assumingMemoryBound(to: UInt8.self), count: Int(xmlBufferLength(buffer)))
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent)-\(getpid())")
-        guard (try? data.write(to: temporary)) != nil else { return }
-        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        UserCache.replace(cacheFile(dtd, in: folder), with: data)
     }
 
-    static func cacheFile(_ dtd: DTDIdentity) -> URL? {
-        UserCache.folder().appendingPathComponent("dtd-\(dtd.idPrefix)-flat.dtd")
+    static func cacheFile(_ dtd: DTDIdentity, in folder: URL) -> URL {
+        folder.appendingPathComponent("dtd-\(dtd.idPrefix)-flat.dtd")
     }
 
     /// `size mtime`, or "missing".

@@ -526,9 +526,7 @@ enum DTDLocations {
     static func writeCache(_ entries: [String: String]) {
         guard let file = cacheFile else { return }
         let text = (["catalog " + stamp()] + entries.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)" }).joined(separator: "\n") + "\n"
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".dtd-locations-\(getpid())")
-        guard (try? Data(text.utf8).write(to: temporary)) != nil else { return }
-        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
+        UserCache.replace(file, with: Data(text.utf8))
     }
 }
 
@@ -547,5 +545,14 @@ public enum UserCache {
         let fallback = fm.temporaryDirectory.appendingPathComponent("portdoc-cache-\(getuid())")
         try? fm.createDirectory(at: fallback, withIntermediateDirectories: true)
         return fallback
+    }
+
+    /// Best effort: writes `data` to a temporary file of its own beside `file`, then renames it
+    /// over `file`, so that a reader (another process, or another thread of this one) sees the old
+    /// contents or the new, never a mix. A cache that cannot be written only costs the next run.
+    public static func replace(_ file: URL, with data: Data) {
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent)-\(UUID().uuidString)")
+        guard (try? data.write(to: temporary)) != nil else { return }
+        if rename(temporary.path, file.path) != 0 { try? FileManager.default.removeItem(at: temporary) }
     }
 }

@@ -66,28 +66,34 @@ struct FlattenedDTDTests {
         #expect(try compare(.svg11, pages: svg, mutations: Self.svgMutations) >= svg.count * 4)
     }
 
+    /// In a cache folder of its own, so that validators made by other tests meanwhile neither
+    /// read the stale files written here nor replace them under the test.
     @Test func aStaleCacheIsNotUsed() throws {
         let dtd = DTDIdentity.xhtml1Strict
-        _ = try DTDValidator(dtd: dtd)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portdoc-flat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let path = try #require(DTDLocations.path(of: dtd))
-        let file = try #require(FlattenedDTD.cacheFile(dtd))
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
+        #expect(FlattenedDTD.refresh(dtd, path: path, folder: folder))
+        #expect(FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
+        let file = FlattenedDTD.cacheFile(dtd, in: folder)
         let good = try Data(contentsOf: file)
-        defer { try? good.write(to: file) }
         var text = String(decoding: good, as: UTF8.self)
         // A file the DTD was read from has changed since (another size).
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("file ") })
         text = text.replacingOccurrences(of: String(line), with: String(line.dropLast()) + "9")
         try Data(text.utf8).write(to: file)
-        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
         // Another DTD path, another libxml2, a foreign file.
         try Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "source " + path, with: "source /elsewhere.dtd").utf8).write(to: file)
-        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
         try Data(String(decoding: good, as: UTF8.self).replacingOccurrences(of: "libxml2 ", with: "libxml2 0").utf8).write(to: file)
-        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
         try Data("<!ELEMENT html ANY>\n".utf8).write(to: file)
-        #expect(!FlattenedDTD.isCurrent(dtd, path: path))
-        // A stale cache is replaced by the next validator.
-        _ = try DTDValidator(dtd: dtd)
-        #expect(FlattenedDTD.isCurrent(dtd, path: path))
+        #expect(!FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
+        // A stale cache is replaced by the next parse from the DTD's files (what a validator does).
+        #expect(FlattenedDTD.refresh(dtd, path: path, folder: folder))
+        #expect(FlattenedDTD.isCurrent(dtd, path: path, folder: folder))
     }
 }

@@ -74,7 +74,6 @@ struct YAMLTree {
             yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
             var event = yaml_event_t()
             var documents = 0
-            var rootSet = false
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else { return .failure(Self.failure(parser)) }
                 defer { yaml_event_delete(&event) }
@@ -94,18 +93,18 @@ struct YAMLTree {
                     tree.strings.append(string)
                     let index = add(Entry(kind: .scalar, plain: s.style == YAML_PLAIN_SCALAR_STYLE, line: line, column: column,
                                           first: Int32(tree.strings.count - 1), count: 0), anchor: s.anchor)
-                    if open.isEmpty, !rootSet { tree.root = YAMLNode(index: index); rootSet = true } else { pending.append(index) }
+                    place(index)
                 case YAML_ALIAS_EVENT:
                     let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
                     guard let target = anchors[name] else {
                         return .failure(.syntax(problem: "found undefined alias", line: Int(line), column: Int(column), context: nil))
                     }
-                    if open.isEmpty, !rootSet { tree.root = YAMLNode(index: target); rootSet = true } else { pending.append(target) }
+                    place(target)
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                     let isMapping = event.type == YAML_MAPPING_START_EVENT
                     let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
                     let index = add(Entry(kind: isMapping ? .mapping : .sequence, plain: false, line: line, column: column, first: 0, count: 0), anchor: nil)
-                    if open.isEmpty, !rootSet { tree.root = YAMLNode(index: index); rootSet = true } else { pending.append(index) }
+                    place(index)
                     // The anchor is registered at the end, as Yams did: an alias to a collection
                     // from inside itself is an undefined alias, so no tree is cyclic.
                     open.append((index, pending.count, anchor.map { String(cString: $0) }))
@@ -124,6 +123,11 @@ struct YAMLTree {
                     break
                 }
             }
+        }
+
+        /// A node is the document's root, or the next child of the innermost open collection.
+        mutating func place(_ index: Int32) {
+            if open.isEmpty { tree.root = YAMLNode(index: index) } else { pending.append(index) }
         }
 
         mutating func add(_ entry: Entry, anchor: UnsafeMutablePointer<yaml_char_t>?) -> Int32 {
@@ -182,9 +186,9 @@ struct YAMLNode: Hashable {
 
 /// Nodes of a tree's `children` array, without copying them out.
 struct YAMLNodeList: RandomAccessCollection {
-    let indices_: ArraySlice<Int32>
-    init(indices: ArraySlice<Int32>) { indices_ = indices }
-    var startIndex: Int { indices_.startIndex }
-    var endIndex: Int { indices_.endIndex }
-    subscript(position: Int) -> YAMLNode { YAMLNode(index: indices_[position]) }
+    private let storage: ArraySlice<Int32>
+    init(indices: ArraySlice<Int32>) { storage = indices }
+    var startIndex: Int { storage.startIndex }
+    var endIndex: Int { storage.endIndex }
+    subscript(position: Int) -> YAMLNode { YAMLNode(index: storage[position]) }
 }

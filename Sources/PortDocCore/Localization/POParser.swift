@@ -105,7 +105,7 @@ public enum POParser {
 
         static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
-        static func string(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }
+        static func decode(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }
 
         static func equals(_ bytes: Bytes, _ word: StaticString) -> Bool {
             guard bytes.count == word.utf8CodeUnitCount else { return false }
@@ -138,17 +138,17 @@ public enum POParser {
                 hasComments = true
                 let bodyBytes = trimmed.dropFirst(2).drop { $0 == 0x20 }
                 switch second {
-                case UInt8(ascii: "."): current.extractedComments.append(Self.string(bodyBytes))
-                case UInt8(ascii: ":"): current.references.append(Self.string(bodyBytes))
+                case UInt8(ascii: "."): current.extractedComments.append(Self.decode(bodyBytes))
+                case UInt8(ascii: ":"): current.references.append(Self.decode(bodyBytes))
                 case UInt8(ascii: ","):
-                    current.flags.append(contentsOf: Self.string(bodyBytes).split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty })
+                    current.flags.append(contentsOf: Self.decode(bodyBytes).split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty })
                 case UInt8(ascii: "|"):
                     keywordLine(bodyBytes, column: indent + 3, previous: true)
                 case UInt8(ascii: " "), nil:
                     let comment = trimmed.dropFirst()
-                    current.translatorComments.append(Self.string(comment.first == 0x20 ? comment.dropFirst() : comment))
+                    current.translatorComments.append(Self.decode(comment.first == 0x20 ? comment.dropFirst() : comment))
                 default:
-                    let kind = Self.string(trimmed.dropFirst()).first.map(String.init) ?? ""
+                    let kind = Self.decode(trimmed.dropFirst()).first.map(String.init) ?? ""
                     error("unknown comment kind '#\(kind)'; PO comments are '# ', '#.', '#:', '#,', '#|' and '#~'", column: indent + 1)
                 }
                 return
@@ -181,7 +181,7 @@ public enum POParser {
             let rest = text[keywordEnd...].drop(while: Self.isBlank)
             let valueColumn = column + UTF8Bytes.scalarCount(text[..<rest.startIndex])
             guard rest.first == UInt8(ascii: "\"") else {
-                let name = Self.string(keyword)
+                let name = Self.decode(keyword)
                 if ["msgctxt", "msgid", "msgid_plural"].contains(name) || name.hasPrefix("msgstr") {
                     error("'\(name)' must be followed by a quoted string", column: valueColumn)
                 } else {
@@ -196,7 +196,7 @@ public enum POParser {
                 if Self.equals(keyword, "msgctxt") { current.previousContext = value; target = .previousContext }
                 else if Self.equals(keyword, "msgid") { current.previousID = value; target = .previousID }
                 else if Self.equals(keyword, "msgid_plural") { target = .none }
-                else { error("unexpected '\(Self.string(keyword))' in a '#|' previous-message comment", column: column) }
+                else { error("unexpected '\(Self.decode(keyword))' in a '#|' previous-message comment", column: column) }
                 return
             }
             let isContext = Self.equals(keyword, "msgctxt"), isID = Self.equals(keyword, "msgid")
@@ -225,7 +225,7 @@ public enum POParser {
                 current.strings = [value]; target = .string(0); sawMsgstr = true
                 current.stringLocation = location
             } else {
-                let name = Self.string(keyword)
+                let name = Self.decode(keyword)
                 if name.hasPrefix("msgstr["), name.hasSuffix("]"), let n = Int(name.dropFirst(7).dropLast()) {
                     if !sawMsgid || current.idPlural == nil { error("msgstr[\(n)] needs msgid_plural before it", column: column); return }
                     if n != current.strings.count { error("msgstr[\(n)] out of order; expected msgstr[\(current.strings.count)]", column: column); return }
@@ -246,7 +246,7 @@ public enum POParser {
             let open = text.startIndex
             if let close = text[(open + 1)...].firstIndex(where: { $0 == quote || $0 == backslash }), text[close] == quote,
                text[(close + 1)...].allSatisfy(Self.isBlank) {
-                return Self.string(text[(open + 1)..<close])
+                return Self.decode(text[(open + 1)..<close])
             }
             var out: [UInt8] = []
             out.reserveCapacity(text.count)
@@ -266,7 +266,7 @@ public enum POParser {
                 if c == quote {
                     guard flushEscaped() else { error("escaped bytes do not form valid UTF-8", column: columnOf(i)); return nil }
                     if let extra = text[(i + 1)...].firstIndex(where: { !Self.isBlank($0) }) {
-                        let character = Self.string(text[extra...]).unicodeScalars.first.map { String($0) } ?? ""
+                        let character = Self.decode(text[extra...]).unicodeScalars.first.map { String($0) } ?? ""
                         error("unexpected '\(character)' after the closing quote", column: columnOf(extra))
                         return nil
                     }
@@ -297,7 +297,7 @@ public enum POParser {
                         guard j > i + 2 else { error("'\\x' needs hexadecimal digits", column: columnOf(i)); return nil }
                         escaped.append(UInt8(value)); i = j; continue
                     default:
-                        let name = Self.string(text[(i + 1)...]).unicodeScalars.first.map { String($0) } ?? ""
+                        let name = Self.decode(text[(i + 1)...]).unicodeScalars.first.map { String($0) } ?? ""
                         error("invalid escape '\\\(name)'; PO strings allow \\n \\t \\r \\\" \\\\ \\a \\b \\f \\v and octal or \\x escapes", column: columnOf(i), id: "po.escape")
                         return nil
                     }
