@@ -7,6 +7,7 @@ import XHTMLValidation
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Render every locale to XHTML, Markdown and man pages, validate them, and replace Output/.",
         discussion: "Pages are rendered and validated in memory; Output/ is replaced only when all of them are valid. With --check nothing is written: the command exits 1 and names each file of Output/ that differs from what a build produces."
     )

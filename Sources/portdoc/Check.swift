@@ -6,6 +6,7 @@ import PortDocIO
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check every translation for completeness, staleness and consistency with the German source.",
         discussion: """
             For each locale: translated / fuzzy (stale) / untranslated / obsolete counts, overall and per \

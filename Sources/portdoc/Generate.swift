@@ -6,6 +6,7 @@ import PortDocIO
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Write a synthetic, seed-like project of a given size (for benchmarks and stress tests).",
         discussion: "The project has R roles × N rows (per document with --documents), multi-port cells, ranges, labelled ports, bullets with URLs and host names, a footnote, the German source and a complete PO file per locale; Templates/ is copied from --templates. The content is deterministic. Exit 1 when the folder exists and is not empty."
     )

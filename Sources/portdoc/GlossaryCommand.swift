@@ -13,6 +13,7 @@ struct GlossaryCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write the termbase for translators' tools: TBX (ISO 30042) or CSV.",
             discussion: """
                 TBX-Core (Weblate, Poedit and OmegaT import it) has one concept per term, with the source \

@@ -6,6 +6,7 @@ import PortDocIO
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Load the catalog, the source text and every translation; print a summary or the problems.",
         discussion: "Exit 0 when there are no errors (warnings are printed), 1 otherwise."
     )

@@ -6,12 +6,14 @@ import PortDocIO
 
 struct Locales: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "locales",
         abstract: "Create and update the translation files (Locales/<tag>.po).",
         subcommands: [Update.self, Add.self]
     )
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Bring every Locales/<tag>.po in line with the German source, like msgmerge.",
             discussion: """
                 New keys are added untranslated. An entry whose source text changed keeps its translation, \
@@ -81,6 +83,7 @@ struct Locales: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Create Locales/<tag>.po with every message untranslated and a complete header.",
             discussion: """
                 The header names the Language and, where gettext's table knows the language, its Plural-Forms. \

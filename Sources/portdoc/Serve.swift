@@ -8,6 +8,7 @@ import PortDocCommandLine
 /// took `portdoc --version` from 13.7 ms to 20.7 ms (medians of 30 runs, dynamic linking) here.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: ServeOptions.abstract,
         discussion: "Output/ is never written. Catalog/, Locales/ and Templates/ are polled every 0.25 s (--interval); after a change the project is built again, only the files whose bytes changed are replaced, and open pages that show them reload. When a build fails, the terminal prints the errors and open pages show them in an overlay with file:line:col over the last good page; fixing the file removes it. Man pages are shown through mandoc -T html and Markdown through cmark-gfm under /__portdoc/, which lists every output file. A script is added to served pages only. Ctrl-C stops the server, removes the temporary folder and exits 130; an address in use exits 2."
     )

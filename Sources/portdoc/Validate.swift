@@ -7,6 +7,7 @@ import XHTMLValidation
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check an existing output tree: XHTML against the DTD, man pages, Markdown structure.",
         discussion: "XHTML pages (*.html) are validated against the XHTML 1.0 Strict DTD and diagrams (*.svg) against the SVG 1.1 DTD with libxml2, offline. Man pages (man/**/*.[1-9]) get PortDoc's structural checks, and `mandoc -T lint -W warning` when mandoc is installed. Markdown files (*.md) are checked for table cell counts and footnote definitions. Exit 0 when everything is valid, 1 otherwise."
     )
