@@ -14,9 +14,20 @@ import Foundation
 enum FlattenedDTD {
     static let header = "portdoc flattened DTD 1"
 
-    /// The cached form of `dtd`, parsed; nil when there is none or it is stale.
+    /// The cached form of `dtd`, parsed whole; nil when there is none or it is stale.
     /// `folder`: the cache folder (tests pass one of their own).
     static func load(_ dtd: DTDIdentity, path: String, folder: URL = UserCache.folder()) -> xmlDtdPtr? {
+        body(dtd, path: path, folder: folder).flatMap { parse($0) }
+    }
+
+    /// The cached declarations of `dtd`, filed by element (see `DTDDeclarations`); nil when there
+    /// are none, they are stale, or they cannot be filed.
+    static func declarations(_ dtd: DTDIdentity, path: String, folder: URL = UserCache.folder()) -> DTDDeclarations? {
+        body(dtd, path: path, folder: folder).flatMap { DTDDeclarations($0) }
+    }
+
+    /// The declarations of the cached file, after a header that matches today's files.
+    static func body(_ dtd: DTDIdentity, path: String, folder: URL) -> [UInt8]? {
         let file = cacheFile(dtd, in: folder)
         guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         let bytes = [UInt8](data)
@@ -36,9 +47,15 @@ enum FlattenedDTD {
             let file = String(line[line.index(line.startIndex, offsetBy: 5)..<tab])
             guard stamp(of: file) == String(line[line.index(after: tab)...]) else { return nil }
         }
-        let body = bytes[start...]
+        let body = Array(bytes[start...])
         guard !body.isEmpty, body.count < Int(Int32.max) else { return nil }
-        return body.withUnsafeBufferPointer { buffer -> xmlDtdPtr? in
+        return body
+    }
+
+    /// Declarations parsed from memory (nothing else is loaded); nil when they do not parse.
+    static func parse(_ declarations: [UInt8]) -> xmlDtdPtr? {
+        guard !declarations.isEmpty, declarations.count < Int(Int32.max) else { return nil }
+        return declarations.withUnsafeBufferPointer { buffer -> xmlDtdPtr? in
             guard let base = buffer.baseAddress else { return nil }
             let input = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 xmlParserInputBufferCreateMem($0, Int32(buffer.count), XML_CHAR_ENCODING_UTF8)
@@ -72,13 +89,22 @@ enum FlattenedDTD {
     }
 
     static func store(_ parsed: xmlDtdPtr, dtd: DTDIdentity, path: String, files: [String], folder: URL) {
-        guard let buffer = xmlBufferCreate() else { return }
+        var seen = Set<String>()
+        var text = [header, "libxml2 " + libxmlVersion, "source " + path, "catalog " + DTDLocations.stamp()].joined(separator: "\n") + "\n"
+        for f in files where seen.insert(f).inserted { text += "file \(f)\t\(stamp(of: f))\n" }
+        UserCache.replace(cacheFile(dtd, in: folder), with: Data((text + "\n").utf8 + serialize(parsed)))
+    }
+
+    /// The declarations of a parsed DTD as libxml2 writes them, one per line: elements, attribute
+    /// lists, general entities and notations (parameter entities have done their work: their
+    /// expansions are in the declarations; comments are left out).
+    static func serialize(_ parsed: xmlDtdPtr) -> [UInt8] {
+        guard let buffer = xmlBufferCreate() else { return [] }
         defer { xmlBufferFree(buffer) }
         var node = parsed.pointee.children
         while let current = node {
             node = current.pointee.next
             if current.pointee.type == XML_COMMENT_NODE { continue }
-            // Parameter entities have done their work: their expansions are in the declarations.
             if current.pointee.type == XML_ENTITY_DECL {
                 let kind = UnsafeMutableRawPointer(current).assumingMemoryBound(to: xmlEntity.self).pointee.etype
                 if kind == XML_INTERNAL_PARAMETER_ENTITY || kind == XML_EXTERNAL_PARAMETER_ENTITY { continue }
@@ -86,13 +112,8 @@ enum FlattenedDTD {
             xmlNodeDump(buffer, nil, current, 0, 0)
             xmlBufferCCat(buffer, "\n")
         }
-        guard let content = xmlBufferContent(buffer) else { return }
-        var seen = Set<String>()
-        var text = [header, "libxml2 " + libxmlVersion, "source " + path, "catalog " + DTDLocations.stamp()].joined(separator: "\n") + "\n"
-        for f in files where seen.insert(f).inserted { text += "file \(f)\t\(stamp(of: f))\n" }
-        var data = Data((text + "\n").utf8)
-        data.append(UnsafeRawPointer(content).assumingMemoryBound(to: UInt8.self), count: Int(xmlBufferLength(buffer)))
-        UserCache.replace(cacheFile(dtd, in: folder), with: data)
+        guard let content = xmlBufferContent(buffer) else { return [] }
+        return Array(UnsafeBufferPointer(start: UnsafeRawPointer(content).assumingMemoryBound(to: UInt8.self), count: Int(xmlBufferLength(buffer))))
     }
 
     static func cacheFile(_ dtd: DTDIdentity, in folder: URL) -> URL {

@@ -40,83 +40,138 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
 
     /// Parsed copies of the DTD, one per page validated at the same time: libxml2 builds each
     /// element's content-model automaton lazily inside the DTD, so a DTD is never shared by two
-    /// threads. Copies are parsed on demand, up to `maxCopies`.
-    private var available: [xmlDtdPtr] = []
+    /// threads. Copies are parsed on demand, up to `maxCopies`; never copied with `xmlCopyDtd`,
+    /// whose copies lose each element's list of attribute declarations, so that a missing
+    /// #REQUIRED attribute (an `img` without `alt`) passed validation.
+    private var available: [Copy] = []
     private var created = 0
     private let maxCopies: Int
     private let condition = NSCondition()
-    /// The DTD as parsed, never used to validate (so never touched by libxml2's lazy automata):
-    /// further copies are made from it with `xmlCopyDtd`, which measured cheaper than parsing
-    /// the DTD files again.
-    private let pristine: xmlDtdPtr
+    /// Where copies come from (guarded by `condition`).
+    private var source: Source
+    /// Every element name asked for so far; a new subset covers them all, so that later documents
+    /// find a copy that covers theirs (guarded by `condition`).
+    private var requested = Set<String>()
+    /// Whether pages are scanned for the element names they use (`DTDDeclarations`).
+    private let subsetting: Bool
+
+    private enum Source: Sendable {
+        /// The flat declarations (from the user's cache, or serialised from the parsed DTD):
+        /// each copy is parsed from the declarations of the elements asked for.
+        case declarations(DTDDeclarations)
+        /// Each copy is parsed from the DTD's files (`cached: false`, and the fallback when the
+        /// declarations cannot be filed or do not parse).
+        case files(path: String)
+    }
+
+    private struct Copy {
+        var dtd: xmlDtdPtr
+        /// The elements it declares when it is a subset; nil for the whole DTD.
+        var elements: Set<String>?
+
+        func covers(_ names: Set<String>?) -> Bool {
+            guard let elements else { return true }
+            guard let names else { return false }
+            return names.isSubset(of: elements)
+        }
+    }
 
     /// Loads the DTD; fails with a diagnostic that says what to install when it cannot be found.
-    /// `cached`: use (and write) the flattened copy in the user's cache (`FlattenedDTD`).
+    /// `cached`: use (and write) the flattened copy in the user's cache (`FlattenedDTD`); a current
+    /// one is only read here. `false`: every copy is parsed from the DTD's files.
     public init(dtd: DTDIdentity = .xhtml1Strict, maxConcurrency: Int = ProcessInfo.processInfo.activeProcessorCount, cached: Bool = true) throws(DiagnosticsError) {
         LibXML.setUp()
         self.dtd = dtd
         LibXML.admit(dtd)
         maxCopies = max(1, min(maxConcurrency, 16))
-        pristine = try Self.loadDTD(dtd, cached: cached)
-        guard let first = xmlCopyDtd(pristine) else {
-            xmlFreeDtd(pristine)
-            throw DiagnosticsError([.error("cannot copy the \(dtd.name) DTD (out of memory)", at: nil, id: "\(dtd.idPrefix).dtd-missing")])
-        }
-        available = [first]
-        created = 1
-    }
-
-    private static func loadDTD(_ dtd: DTDIdentity, cached: Bool) throws(DiagnosticsError) -> xmlDtdPtr {
         let collector = ErrorCollector()
-        let loaded: xmlDtdPtr? = collector.capturing {
+        let loaded: (Source, xmlDtdPtr?)? = collector.capturing {
             guard let path = DTDLocations.path(of: dtd) else { return nil }
-            guard cached else { return xmlParseDTD(nil, path) }
-            return FlattenedDTD.load(dtd, path: path) ?? FlattenedDTD.parse(dtd, path: path)
+            if cached, let declarations = FlattenedDTD.declarations(dtd, path: path) { return (.declarations(declarations), nil) }
+            // Parsed from its files: once, to know that it loads (and, cached, to write the cache).
+            guard let parsed = cached ? FlattenedDTD.parse(dtd, path: path) : xmlParseDTD(nil, path) else { return nil }
+            if cached, let declarations = DTDDeclarations(FlattenedDTD.serialize(parsed)) {
+                xmlFreeDtd(parsed)
+                return (.declarations(declarations), nil)
+            }
+            return (.files(path: path), parsed)
         }
-        guard let loaded else {
+        guard let (source, first) = loaded else {
             let details = collector.errors.map { " (\($0.message))" }.joined()
             throw DiagnosticsError([.error(
                 "cannot load the \(dtd.name) DTD from the XML catalog\(details); install Debian's w3c-sgml-lib (make deps)",
                 at: nil, id: "\(dtd.idPrefix).dtd-missing")])
         }
-        return loaded
+        self.source = source
+        if case .declarations = source { subsetting = true } else { subsetting = false }
+        if let first {
+            available = [Copy(dtd: first, elements: nil)]
+            created = 1
+        }
     }
 
     deinit {
-        for dtd in available { xmlFreeDtd(dtd) }
-        xmlFreeDtd(pristine)
+        for copy in available { xmlFreeDtd(copy.dtd) }
     }
 
-    /// Lends a DTD copy to `body`: a free one, a new one while fewer than `maxCopies` exist, or the
-    /// next one given back.
-    private func withDTD<T>(_ body: (xmlDtdPtr) -> T) -> T {
-        let dtd = acquire()
+    /// Lends `body` a DTD copy that declares every element of `names` (nil: the whole DTD): a free
+    /// one, a new one while fewer than `maxCopies` exist (replacing a free one that does not cover
+    /// `names` when there are that many), or the next one given back.
+    private func withDTD(covering names: Set<String>?, _ body: (xmlDtdPtr) -> [Diagnostic]) -> [Diagnostic] {
+        guard let copy = acquire(names) else {
+            return [.error("cannot load the \(dtd.name) DTD: neither its cached declarations nor its files parse any more", at: nil, id: "\(dtd.idPrefix).dtd-missing")]
+        }
         defer {
             condition.lock()
-            available.append(dtd)
+            available.append(copy)
             condition.signal()
             condition.unlock()
         }
-        return body(dtd)
+        return body(copy.dtd)
     }
 
-    private func acquire() -> xmlDtdPtr {
+    /// nil when no copy can be made and none exists to wait for.
+    private func acquire(_ names: Set<String>?) -> Copy? {
         condition.lock()
         defer { condition.unlock() }
-        var canGrow = true
+        if let names { requested.formUnion(names) }
         while true {
-            if let dtd = available.popLast() { return dtd }
-            if canGrow && created < maxCopies {
-                created += 1
-                condition.unlock()
-                let copy = xmlCopyDtd(pristine)
-                condition.lock()
-                if let copy { return copy }
+            if let index = available.firstIndex(where: { $0.covers(names) }) { return available.remove(at: index) }
+            if created == maxCopies, let index = available.firstIndex(where: { !$0.covers(names) }) {
+                xmlFreeDtd(available.remove(at: index).dtd)
                 created -= 1
-                canGrow = false  // it loaded once; if it fails now, wait for a copy in use
-                continue
+            }
+            if created < maxCopies {
+                created += 1
+                let wanted = names == nil ? nil : requested
+                let from = source
+                condition.unlock()
+                let made = Self.parse(from, covering: wanted, dtd: dtd)
+                condition.lock()
+                if let made { return made }
+                created -= 1
+                if case .declarations = source, let path = DTDLocations.path(of: dtd) {
+                    // The declarations did not parse: from now on, copies from the DTD's files.
+                    source = .files(path: path)
+                    continue
+                }
+                // Wait for a copy in use, when there is one.
+                if created == 0 { return nil }
             }
             condition.wait()
+        }
+    }
+
+    /// A new copy from `source`: parsed from the declarations of `names` (a subset; nil: all), or
+    /// from the DTD's files. Libxml2's messages are kept out of the documents' diagnostics: a
+    /// copy that does not parse is made another way (see `acquire`).
+    private static func parse(_ source: Source, covering names: Set<String>?, dtd: DTDIdentity) -> Copy? {
+        switch source {
+        case .files(let path):
+            return ErrorCollector().capturing { xmlParseDTD(nil, path) }.map { Copy(dtd: $0, elements: nil) }
+        case .declarations(let declarations):
+            let elements = names ?? declarations.elements
+            return ErrorCollector().capturing { FlattenedDTD.parse(declarations.subset(elements)) }.map { Copy(dtd: $0, elements: elements) }
         }
     }
 
@@ -141,7 +196,9 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         // A large page is first validated while it is read; only when that finds a problem is it
         // parsed into a tree, whose findings carry exact element positions.
         if bytes.count > streamingThreshold, validateStreaming(bytes, text: text, path: path).isEmpty { return [] }
-        return withDTD { parsed in validate(bytes, text: text, path: path, dtd: parsed) }
+        // Against the declarations of the elements the page may use (see `DTDDeclarations`).
+        let names = subsetting ? DTDDeclarations.tagNames(in: bytes) : nil
+        return withDTD(covering: names) { parsed in validate(bytes, text: text, path: path, dtd: parsed) }
     }
 
     /// Pages larger than this are validated while they are read (libxml2's xmlTextReader), so that
