@@ -39,6 +39,12 @@ struct TemplateTests {
         ("{{{raw}}}", "t.mustache:1:1: error: '{{{' asks for unescaped text; PortDoc escapes every value for its format, so write '{{name}}' [template.syntax]"),
         ("{{a b}}", "t.mustache:1:1: error: 'a b' is not a valid name; use letters, digits, '-', '_' and '.' [template.syntax]"),
         ("{{/x}}", "t.mustache:1:1: error: '{{/x}}' closes a section that was never opened [template.syntax]"),
+        // Columns count characters, not bytes: "Grüße – " is 8 scalars and 12 bytes.
+        ("Grüße – {{a b}}", "t.mustache:1:9: error: 'a b' is not a valid name; use letters, digits, '-', '_' and '.' [template.syntax]"),
+        ("ok\r\n日本 {{#x}}{{/y}}", "t.mustache:2:10: error: '{{/y}}' does not match '{{#x}}' opened at 2:4 [template.syntax]"),
+        ("{{x.}}", "t.mustache:1:1: error: 'x.' is not a valid name; use letters, digits, '-', '_' and '.' [template.syntax]"),
+        ("{{é}}", "t.mustache:1:1: error: 'é' is not a valid name; use letters, digits, '-', '_' and '.' [template.syntax]"),
+        ("{{}}", "t.mustache:1:1: error: '' is not a valid name; use letters, digits, '-', '_' and '.' [template.syntax]"),
     ])
     func syntaxErrors(text: String, expected: String) {
         guard case .failure(let d) = Template.parse(text, path: "t.mustache") else {

@@ -77,32 +77,34 @@ private struct TemplateParser {
         case tag(Tag)
     }
 
-    /// Splits one line (with its "\n") into text and tags; tags do not span lines.
-    func tokenize(_ line: [Unicode.Scalar], lineNumber: Int) -> Result<[Token], Diagnostic> {
+    /// Splits one line (with its "\n") into text and tags; tags do not span lines. On the UTF-8
+    /// bytes ('{', '}' and the tag kinds are ASCII, so never part of another scalar): appending
+    /// scalar by scalar cost 1,200 instructions a byte, 14 M for the project's 11 KB of templates.
+    func tokenize(_ line: ArraySlice<UInt8>, lineNumber: Int) -> Result<[Token], Diagnostic> {
         var tokens: [Token] = []
-        var text = String.UnicodeScalarView()
-        var i = 0
-        while i < line.count {
-            guard line[i] == "{", i + 1 < line.count, line[i + 1] == "{" else {
-                text.append(line[i])
+        let open = UInt8(ascii: "{"), shut = UInt8(ascii: "}")
+        var textStart = line.startIndex
+        var i = line.startIndex
+        while i < line.endIndex {
+            guard line[i] == open, i + 1 < line.endIndex, line[i + 1] == open else {
                 i += 1
                 continue
             }
-            let loc = SourceLocation(path: path, line: lineNumber, column: i + 1)
+            let loc = SourceLocation(path: path, line: lineNumber, column: UTF8Bytes.scalarCount(line[line.startIndex..<i]) + 1)
             var close: Int? = nil
             var j = i + 2
-            while j + 1 < line.count {
-                if line[j] == "}" && line[j + 1] == "}" { close = j; break }
+            while j + 1 < line.endIndex {
+                if line[j] == shut && line[j + 1] == shut { close = j; break }
                 j += 1
             }
             guard let close else {
                 return .failure(.error("unclosed tag '{{'; a tag ends with '}}' on the same line", at: loc, id: "template.syntax"))
             }
-            var inner = String(String.UnicodeScalarView(line[(i + 2)..<close]))
+            var innerStart = i + 2
             var kind: Unicode.Scalar? = nil
-            if let first = inner.unicodeScalars.first, "#^/!>{&=".unicodeScalars.contains(first) {
-                kind = first
-                inner = String(inner.unicodeScalars.dropFirst())
+            if innerStart < close, Array("#^/!>{&=".utf8).contains(line[innerStart]) {
+                kind = Unicode.Scalar(line[innerStart])
+                innerStart += 1
             }
             if let k = kind, k == "{" || k == "&" {
                 return .failure(.error("'{{\(k)' asks for unescaped text; PortDoc escapes every value for its format, so write '{{name}}'", at: loc, id: "template.syntax"))
@@ -110,31 +112,30 @@ private struct TemplateParser {
             if kind == "=" {
                 return .failure(.error("changing delimiters ('{{=') is not supported", at: loc, id: "template.syntax"))
             }
-            let name = inner.trimmingCharacters(in: " ")
+            let name = String(decoding: line[innerStart..<close], as: UTF8.self).trimmingCharacters(in: " ")
             if kind != "!" && !isValidName(name) {
                 return .failure(.error("'\(name)' is not a valid name; use letters, digits, '-', '_' and '.'", at: loc, id: "template.syntax"))
             }
-            if !text.isEmpty { tokens.append(.text(String(text))); text = String.UnicodeScalarView() }
+            if textStart < i { tokens.append(.text(String(decoding: line[textStart..<i], as: UTF8.self))) }
             tokens.append(.tag(Tag(kind: kind, name: name, location: loc)))
             i = close + 2
+            textStart = i
         }
-        if !text.isEmpty { tokens.append(.text(String(text))) }
+        if textStart < line.endIndex { tokens.append(.text(String(decoding: line[textStart..<line.endIndex], as: UTF8.self))) }
         return .success(tokens)
     }
 
     func parse() -> Result<[TemplateNode], Diagnostic> {
         var tokens: [Token] = []
-        var line: [Unicode.Scalar] = []
         var lineNumber = 0
-        func isBlank(_ s: String) -> Bool { s.unicodeScalars.allSatisfy { $0 == " " || $0 == "\t" || $0 == "\n" } }
-        var scalars = Array(text.unicodeScalars)
-        if scalars.last != "\n" { scalars.append("\n") }
-        let hadFinalNewline = text.unicodeScalars.last == "\n" || text.isEmpty
-        for scalar in scalars {
-            line.append(scalar)
-            guard scalar == "\n" else { continue }
+        func isBlank(_ s: String) -> Bool { s.utf8.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") } }
+        var bytes = Array(text.utf8)
+        if bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        let hadFinalNewline = text.utf8.last == UInt8(ascii: "\n") || text.isEmpty
+        var lineStart = 0
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
             lineNumber += 1
-            switch tokenize(line, lineNumber: lineNumber) {
+            switch tokenize(bytes[lineStart...index], lineNumber: lineNumber) {
             case .failure(let d): return .failure(d)
             case .success(let lineTokens):
                 let tags = lineTokens.compactMap { if case .tag(let t) = $0 { t } else { nil } }
@@ -147,7 +148,7 @@ private struct TemplateParser {
                     tokens.append(contentsOf: lineTokens)
                 }
             }
-            line = []
+            lineStart = index + 1
         }
         if !hadFinalNewline, case .text(let last)? = tokens.last, last.hasSuffix("\n") {
             tokens[tokens.count - 1] = .text(String(last.dropLast()))
@@ -194,8 +195,10 @@ private struct TemplateParser {
     func isValidName(_ name: String) -> Bool {
         if name == "." { return true }
         guard !name.isEmpty else { return false }
-        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
-            !part.isEmpty && part.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        return name.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && part.allSatisfy { b in
+                UTF8Bytes.isLowercaseDigitOrDash(b) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || b == UInt8(ascii: "_")
+            }
         }
     }
 }
@@ -208,7 +211,7 @@ struct TemplateRenderer {
 
     /// `a.b.c` → ["a", "b", "c"]; `.` → [] (the current context). Split once, when parsing.
     static func path(_ name: String) -> [String] {
-        name == "." ? [] : name.split(separator: ".").map(String.init)
+        name == "." ? [] : name.utf8.split(separator: UInt8(ascii: ".")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
