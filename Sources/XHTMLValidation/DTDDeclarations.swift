@@ -12,49 +12,75 @@
 struct DTDDeclarations: Sendable {
     private let text: [UInt8]
     /// Entity and notation declarations: in every subset.
-    private var shared: [Range<Int>] = []
+    private let shared: [Range<Int>]
     /// Each element's declaration and attribute-list declarations, in the order of the DTD.
-    private var byElement: [String: [Range<Int>]] = [:]
+    private let byElement: [String: [Range<Int>]]
 
     /// Files the declarations of a flattened DTD; nil when the text is anything else (a comment,
     /// a processing instruction, an unknown or unterminated declaration), so that the caller
     /// parses it whole instead of guessing.
     init?(_ text: [UInt8]) {
         self.text = text
-        var i = 0
-        let n = text.count
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        while true {
-            while i < n, isSpace(text[i]) { i += 1 }
-            if i == n { break }
-            let start = i
-            guard n - i > 2, text[i] == UInt8(ascii: "<"), text[i + 1] == UInt8(ascii: "!") else { return nil }
-            i += 2
-            let keywordStart = i
-            while i < n, text[i] >= UInt8(ascii: "A"), text[i] <= UInt8(ascii: "Z") { i += 1 }
-            let keyword = String(decoding: text[keywordStart..<i], as: UTF8.self)
-            guard ["ELEMENT", "ATTLIST", "ENTITY", "NOTATION"].contains(keyword), i < n, isSpace(text[i]) else { return nil }
-            while i < n, isSpace(text[i]) { i += 1 }
-            let nameStart = i
-            while i < n, !isSpace(text[i]), text[i] != UInt8(ascii: ">") { i += 1 }
-            guard i > nameStart else { return nil }
-            let name = String(decoding: text[nameStart..<i], as: UTF8.self)
-            // The declaration ends at the first '>' outside a quoted literal.
-            var quote: UInt8? = nil
-            while i < n {
-                let b = text[i]
-                if let q = quote { if b == q { quote = nil } } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: ">") { break }
+        var shared: [Range<Int>] = []
+        var byElement: [String: [Range<Int>]] = [:]
+        let filed = text.withUnsafeBufferPointer { t -> Bool in
+            let n = t.count
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+            func matches(_ word: StaticString, at i: Int) -> Bool {
+                let count = word.utf8CodeUnitCount
+                guard i + count <= n else { return false }
+                for k in 0..<count where t[i + k] != word.utf8Start[k] { return false }
+                return true
+            }
+            // Consecutive declarations of one element (an ATTLIST per attribute) are collected
+            // before its entry is looked up: one dictionary access per element, not per line.
+            var current: (name: Range<Int>, ranges: [Range<Int>])? = nil
+            func flush() {
+                guard let c = current else { return }
+                byElement[String(decoding: UnsafeBufferPointer(rebasing: t[c.name]), as: UTF8.self), default: []] += c.ranges
+            }
+            var i = 0
+            while true {
+                while i < n, isSpace(t[i]) { i += 1 }
+                if i == n { break }
+                let start = i
+                guard matches("<!", at: i) else { return false }
+                i += 2
+                let perElement: Bool
+                if matches("ELEMENT", at: i) { perElement = true; i += 7 }
+                else if matches("ATTLIST", at: i) { perElement = true; i += 7 }
+                else if matches("ENTITY", at: i) { perElement = false; i += 6 }
+                else if matches("NOTATION", at: i) { perElement = false; i += 8 }
+                else { return false }
+                guard i < n, isSpace(t[i]) else { return false }
+                while i < n, isSpace(t[i]) { i += 1 }
+                let nameStart = i
+                while i < n, !isSpace(t[i]), t[i] != UInt8(ascii: ">") { i += 1 }
+                guard i > nameStart else { return false }
+                let name = nameStart..<i
+                // The declaration ends at the first '>' outside a quoted literal.
+                var quote: UInt8 = 0
+                while i < n {
+                    let b = t[i]
+                    if quote != 0 { if b == quote { quote = 0 } } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: ">") { break }
+                    i += 1
+                }
+                guard i < n else { return false }
                 i += 1
+                guard perElement else { shared.append(start..<i); continue }
+                if let c = current, c.name.count == name.count, t[c.name].elementsEqual(t[name]) {
+                    current!.ranges.append(start..<i)
+                } else {
+                    flush()
+                    current = (name, [start..<i])
+                }
             }
-            guard i < n else { return nil }
-            i += 1
-            if keyword == "ELEMENT" || keyword == "ATTLIST" {
-                byElement[name, default: []].append(start..<i)
-            } else {
-                shared.append(start..<i)
-            }
+            flush()
+            return true
         }
-        guard !byElement.isEmpty else { return nil }
+        guard filed, !byElement.isEmpty else { return nil }
+        self.shared = shared
+        self.byElement = byElement
     }
 
     /// The names of the elements the DTD declares or gives attributes to.
