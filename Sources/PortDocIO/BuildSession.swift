@@ -138,7 +138,7 @@ public struct BuildSession: Sendable {
         let warnings = Diagnostics(diagnostics).sorted.filter { $0.severity == .warning }.map(\.description)
         let stamp = BuildStamp(inputs: inputs, outputs: BuildStamp.describe(outputURL, prefix: r.output),
                                warnings: warnings.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
-        try? AtomicFile.write(stamp.text(), to: stampURL)
+        try? AtomicFile.write(stamp.text(), to: stampURL, durable: false)
         return .written(diagnostics: diagnostics, result: result, files: built.files, locales: locales)
     }
 

@@ -29,11 +29,18 @@ public struct BuildStamp: Equatable, Sendable {
             lines += describe(root.appendingPathComponent(folder), prefix: folder)
         }
         lines += describe(templates, prefix: "templates:" + templates.standardizedFileURL.path)
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "portdoc").standardizedFileURL
-        lines += describeFile(Bundle.main.executableURL ?? executable, name: "executable")
+        lines += describeFile(path: executablePath, name: "executable")
         lines += settings.map { "setting \($0)" }
         return lines
     }
+
+    /// The running program: /proc/self/exe (Bundle.main read the program's folder twice to find it).
+    static let executablePath: String = {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if count > 0 { return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        return URL(fileURLWithPath: CommandLine.arguments.first ?? "portdoc").standardizedFileURL.path
+    }()
 
     /// `path size mtime-ns` for every regular file below `folder`, sorted by path.
     public static func describe(_ folder: URL, prefix: String) -> [String] {
@@ -41,8 +48,6 @@ public struct BuildStamp: Equatable, Sendable {
         guard let files = FileWalk.regularFiles(under: base) else { return ["\(prefix) missing"] }
         return files.flatMap { describeFile(path: base + "/" + $0, name: prefix + "/" + $0) }.sorted()
     }
-
-    static func describeFile(_ url: URL, name: String) -> [String] { describeFile(path: url.path, name: name) }
 
     static func describeFile(path: String, name: String) -> [String] {
         var info = stat()
