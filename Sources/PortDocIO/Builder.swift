@@ -17,25 +17,29 @@ public struct FormatDefinition: Sendable {
     public let dtd: DTDIdentity?
     /// The file suffix of its validated files.
     public let suffix: String
-    let render: @Sendable (Builder, LocalizedDocument) -> [Swift.Result<OutputFile, Diagnostic>]
+    /// Starts a document's files and returns what finishes them. Only the diagram does work at
+    /// once (Graphviz lays it out meanwhile); the pages render when finished, one at a time, so
+    /// that memory holds one page of a document at a time.
+    let start: @Sendable (Builder, LocalizedDocument) -> @Sendable () -> [Swift.Result<OutputFile, Diagnostic>]
     /// Files of the whole site for the built locales (indexes), given what the pages collected.
     let siteFiles: (@Sendable (Builder, SiteIndex, inout Diagnostics) -> [OutputFile])?
 
     public static let all: [FormatDefinition] = [
-        FormatDefinition(format: .xhtml, dtd: .xhtml1Strict, suffix: ".html", render: { builder, doc in
+        FormatDefinition(format: .xhtml, dtd: .xhtml1Strict, suffix: ".html", start: { builder, doc in {
             [XHTMLRenderer.render(doc, layout: builder.layout, templates: builder.project.templates)
                 .map { OutputFile(path: builder.layout.page(document: doc.id, locale: doc.locale), contents: $0) }]
-        }, siteFiles: { builder, index, d in builder.xhtmlSiteFiles(index, &d) }),
-        FormatDefinition(format: .markdown, dtd: nil, suffix: ".md", render: { builder, doc in
+        } }, siteFiles: { builder, index, d in builder.xhtmlSiteFiles(index, &d) }),
+        FormatDefinition(format: .markdown, dtd: nil, suffix: ".md", start: { builder, doc in {
             [MarkdownRenderer.render(doc, layout: builder.layout, templates: builder.project.templates)
                 .map { OutputFile(path: builder.layout.markdown(document: doc.id, locale: doc.locale), contents: $0) }]
-        }, siteFiles: { builder, index, d in builder.setFiles(index, format: MarkdownRenderer.format, &d) }),
-        FormatDefinition(format: .man, dtd: nil, suffix: "", render: { builder, doc in
+        } }, siteFiles: { builder, index, d in builder.setFiles(index, format: MarkdownRenderer.format, &d) }),
+        FormatDefinition(format: .man, dtd: nil, suffix: "", start: { builder, doc in {
             [ManRenderer.render(doc, templates: builder.project.templates)
                 .map { OutputFile(path: builder.layout.man(name: doc.man.name, section: doc.man.section, locale: doc.locale), contents: $0) }]
-        }, siteFiles: { builder, index, d in builder.setFiles(index, format: ManRenderer.format, &d) }),
-        FormatDefinition(format: .diagram, dtd: .svg11, suffix: ".svg", render: { builder, doc in
-            builder.diagram(doc).map { [$0] } ?? []
+        } }, siteFiles: { builder, index, d in builder.setFiles(index, format: ManRenderer.format, &d) }),
+        FormatDefinition(format: .diagram, dtd: .svg11, suffix: ".svg", start: { builder, doc in
+            let diagram = builder.startDiagram(doc)
+            return { diagram.map { [$0()] } ?? [] }
         }, siteFiles: nil),
     ]
 }
@@ -122,16 +126,19 @@ public struct Builder: Sendable {
     /// Where every file goes and how they link.
     public var layout: OutputLayout { OutputLayout(project: project) }
 
-    /// The diagram of `doc` as SVG, laid out by Graphviz; nil when the catalog has no connections.
-    func diagram(_ doc: LocalizedDocument) -> Swift.Result<OutputFile, Diagnostic>? {
+    /// Starts laying out the diagram of `doc`; what it returns waits for the SVG. nil when the
+    /// catalog has no connections.
+    func startDiagram(_ doc: LocalizedDocument) -> (@Sendable () -> Swift.Result<OutputFile, Diagnostic>)? {
         guard let dot = DiagramRenderer.dot(doc, templates: project.templates) else { return nil }
         let path = layout.diagram(document: doc.id, locale: doc.locale)
-        return dot.flatMap { text in
+        switch dot {
+        case .failure(let diagnostic): return { .failure(diagnostic) }
+        case .success(let text):
             guard let graphviz else {
-                return .failure(.error("Graphviz's dot is not installed; the network diagram needs it (make deps installs Debian's graphviz)", at: nil, id: "diagram.graphviz-missing"))
+                return { .failure(.error("Graphviz's dot is not installed; the network diagram needs it (make deps installs Debian's graphviz)", at: nil, id: "diagram.graphviz-missing")) }
             }
-            return graphviz.svg(text, path: "\(outputName)/\(path)")
-                .map { OutputFile(path: path, contents: DiagramRenderer.finish(svg: $0, doc: doc)) }
+            let layout = graphviz.start(text, path: "\(outputName)/\(path)")
+            return { layout.svg().map { OutputFile(path: path, contents: DiagramRenderer.finish(svg: $0, doc: doc)) } }
         }
     }
 
@@ -186,8 +193,14 @@ public struct Builder: Sendable {
             guard let doc else { return }
             state.add(fallbackWarnings(doc))
             if project.isSet { index.add(doc) }
-            for format in formats where !state.stopped {
-                for rendered in format.definition.render(self, doc) {
+            // Each format's files are started first (the diagram is laid out meanwhile), then
+            // finished, validated and delivered one at a time. Every one is finished, also after
+            // a failed write, so that no Graphviz process is left unreaped.
+            let pending = formats.map { $0.definition.start(self, doc) }
+            for finish in pending {
+                let files = finish()
+                guard !state.stopped else { continue }
+                for rendered in files {
                     switch rendered {
                     case .success(let file): state.deliver(file, to: sink, validating: self)
                     case .failure(let diagnostic): state.add([diagnostic])

@@ -39,7 +39,7 @@ public struct Graphviz: Sendable {
                 for plugin in plugins {
                     try fm.createSymbolicLink(atPath: scratch.appendingPathComponent(plugin).path, withDestinationPath: "\(folder)/\(plugin)")
                 }
-                let result = try run(URL(fileURLWithPath: dot), ["-c"], input: Data(), environment: ["GVBINDIR": scratch.path])
+                let result = try run(URL(fileURLWithPath: dot), ["-c"], input: Data(), pluginDirectory: scratch)
                 guard result.status == 0 else {
                     throw DiagnosticsError([.error("dot -c failed: \(result.stderr)", at: nil, id: "diagram.graphviz")])
                 }
@@ -65,20 +65,60 @@ public struct Graphviz: Sendable {
 
     /// The SVG for `dotText`; Graphviz's complaints become diagnostics at `path` (the output file).
     public func svg(_ dotText: String, path: String) -> Result<String, Diagnostic> {
+        start(dotText, path: path).svg()
+    }
+
+    /// Starts laying out `dotText` and returns at once: `Layout.svg()` waits for the SVG. A build
+    /// starts each diagram before rendering the document's other formats, so that `dot` (about
+    /// 5 ms a diagram, most of it starting up) runs while they render.
+    public func start(_ dotText: String, path: String) -> Layout {
         do {
-            let result = try Self.run(dot, ["-Tsvg"], input: Data(dotText.utf8), environment: ["GVBINDIR": pluginDirectory.path])
+            let running = try Subprocess.start(dot.path, ["-Tsvg"], input: Data(dotText.utf8), environment: Self.environment(pluginDirectory))
+            return Layout(running: running, dot: dot.path, path: path)
+        } catch {
+            return Layout(failure: .error("cannot run \(dot.path): \(error.description)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
+        }
+    }
+
+    /// A diagram being laid out.
+    public struct Layout: Sendable {
+        let running: Subprocess.Running?
+        let dot: String
+        let path: String
+        let failure: Diagnostic?
+
+        init(running: Subprocess.Running, dot: String, path: String) {
+            self.running = running
+            self.dot = dot
+            self.path = path
+            failure = nil
+        }
+
+        init(failure: Diagnostic) {
+            running = nil
+            dot = ""
+            path = ""
+            self.failure = failure
+        }
+
+        /// Waits for `dot`; its complaints become diagnostics at the output file.
+        public func svg() -> Result<String, Diagnostic> {
+            guard let running else { return .failure(failure!) }
+            let result = running.wait()
             guard result.status == 0, !result.stdout.isEmpty else {
                 return .failure(.error("Graphviz could not lay out the diagram: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
             }
             return .success(String(decoding: result.stdout, as: UTF8.self))
-        } catch {
-            return .failure(.error("cannot run \(dot.path): \(error.localizedDescription)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
         }
     }
 
-    static func run(_ executable: URL, _ arguments: [String], input: Data, environment: [String: String]) throws -> (status: Int32, stdout: Data, stderr: String) {
-        // Only what dot needs: no font configuration, no locale from the caller.
-        let result = try Subprocess.run(executable.path, arguments, input: input, environment: ["PATH": "/usr/bin:/bin", "LC_ALL": "C"].merging(environment) { _, new in new })
+    /// Only what dot needs: no font configuration, no locale from the caller.
+    static func environment(_ pluginDirectory: URL) -> [String: String] {
+        ["PATH": "/usr/bin:/bin", "LC_ALL": "C", "GVBINDIR": pluginDirectory.path]
+    }
+
+    static func run(_ executable: URL, _ arguments: [String], input: Data, pluginDirectory: URL) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let result = try Subprocess.run(executable.path, arguments, input: input, environment: environment(pluginDirectory))
         return (result.status, result.stdout, result.stderr)
     }
 }
