@@ -37,16 +37,24 @@ public struct ProjectLoader: Sendable {
             !["Locales/\(Glossary.fileName)", "Locales/\(LocaleSettings.fileName)", "Locales/\(LocaleSettings.legacyThresholdsFileName)"].contains($0)
         }
         let guessedSource = yamlCandidates.count == 1 ? yamlCandidates[0] : nil
-        // Slots: 0 for the presumed source text, 1… for the PO files, then one per catalog.
+        // Slots: 0 for the presumed source text, 1… for the PO files, then one per catalog, then
+        // one per template file.
+        var templateDiagnostics = Diagnostics()
+        let templates = templateFiles(&templateDiagnostics)
         let catalogSlot = 1 + poPaths.count
-        let slots = LoadSlots(count: catalogSlot + catalogFiles.count)
+        let templateSlot = catalogSlot + catalogFiles.count
+        let slots = LoadSlots(count: templateSlot + templates.count)
         // The catalogs start first: a large catalog is the longest single job, and started last
-        // (its slot's place) it left the other core idle at the end of loading.
-        let order = Array(catalogSlot..<(catalogSlot + catalogFiles.count)) + Array(0..<catalogSlot)
+        // (its slot's place) it left the other core idle at the end of loading. The templates
+        // next, one job each: parsed after the others, they were a third of the seed's loading.
+        let order = Array(catalogSlot..<(templateSlot + templates.count)) + Array(0..<catalogSlot)
         DispatchQueue.concurrentPerform(iterations: order.count) { iteration in
             let index = order[iteration]
             var local = Diagnostics()
-            if index >= catalogSlot {
+            if index >= templateSlot {
+                slots.setTemplate(index - templateSlot, TemplateSet.parseTemplate(templates[index - templateSlot]))
+                return
+            } else if index >= catalogSlot {
                 let catalogPath = catalogFiles[index - catalogSlot]
                 guard let text = read(catalogPath, &local) else { slots.store(index, local); return }
                 let (c, diags) = CatalogParser.parse(text, path: catalogPath)
@@ -125,14 +133,15 @@ public struct ProjectLoader: Sendable {
         d.append(contentsOf: settingsDiagnostics)
         let settings = loadedSettings ?? LocaleSettings()
 
-        // Templates.
-        let (templates, templateDiagnostics) = TemplateSet.parse(templateFiles(&d))
-        d.append(contentsOf: templateDiagnostics)
+        // Templates (parsed with the files above).
+        d.append(contentsOf: templateDiagnostics.all)
+        let (templateSet, parseDiagnostics) = TemplateSet.assemble(templates, parsed: Array(slots.templates.prefix(templates.count)))
+        d.append(contentsOf: parseDiagnostics)
 
         guard let source else { return (nil, d.all) }
         d.append(contentsOf: ProjectChecks.check(documents: catalogs, source: source, translations: translations, settings: settings))
         if d.hasErrors { return (nil, d.all) }
-        var project = Project(documents: catalogs, source: source, translations: translations, templates: templates, glossary: glossary, settings: settings)
+        var project = Project(documents: catalogs, source: source, translations: translations, templates: templateSet, glossary: glossary, settings: settings)
         for tag in project.locales {
             project.autonyms[tag] = Locale(identifier: tag).localizedString(forIdentifier: tag)
         }
@@ -227,11 +236,13 @@ private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
     private var _translations: [Translation?]
     private var _catalogs: [Catalog?]
     private var _guessedSource: (path: String, parsed: (SourceText?, [Diagnostic]), read: Diagnostics)?
+    private var _templates: [Result<Template, Diagnostic>?]
 
     init(count: Int) {
         _diagnostics = Array(repeating: Diagnostics(), count: count)
         _translations = Array(repeating: nil, count: count)
         _catalogs = Array(repeating: nil, count: count)
+        _templates = Array(repeating: nil, count: count)
     }
 
     func store(_ index: Int, _ d: Diagnostics) { lock.lock(); _diagnostics[index] = d; lock.unlock() }
@@ -240,6 +251,9 @@ private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
     var translations: [Translation?] { lock.lock(); defer { lock.unlock() }; return _translations }
     func setCatalog(_ index: Int, _ c: Catalog) { lock.lock(); _catalogs[index] = c; lock.unlock() }
     var catalogs: [Catalog?] { lock.lock(); defer { lock.unlock() }; return _catalogs }
+    /// Parsed templates, by the index of their file.
+    func setTemplate(_ index: Int, _ t: Result<Template, Diagnostic>?) { lock.lock(); _templates[index] = t; lock.unlock() }
+    var templates: [Result<Template, Diagnostic>?] { lock.lock(); defer { lock.unlock() }; return _templates }
     var guessedSource: (path: String, parsed: (SourceText?, [Diagnostic]), read: Diagnostics)? {
         get { lock.lock(); defer { lock.unlock() }; return _guessedSource }
         set { lock.lock(); _guessedSource = newValue; lock.unlock() }

@@ -22,22 +22,41 @@ public struct TemplateSet: Sendable {
 
     /// Parses every template; syntax errors are reported with `path:line:col`.
     public static func parse(_ files: [File]) -> (TemplateSet, [Diagnostic]) {
+        assemble(files, parsed: files.map(parseTemplate))
+    }
+
+    /// One file's template, parsed; nil for an asset or a file outside a format folder. Files are
+    /// independent of each other, so a loader may parse them in parallel and `assemble` them.
+    public static func parseTemplate(_ file: File) -> Result<Template, Diagnostic>? {
+        guard let (format, name) = place(of: file), name.hasSuffix(".mustache") else { return nil }
+        return Template.parse(file.text, path: file.path, syntax: syntax(for: format))
+    }
+
+    /// The set of `files`, given `parsed[i]` = `parseTemplate(files[i])`; diagnostics in the
+    /// order of the files' paths.
+    public static func assemble(_ files: [File], parsed: [Result<Template, Diagnostic>?]) -> (TemplateSet, [Diagnostic]) {
         var set = TemplateSet()
         var diagnostics: [Diagnostic] = []
-        for file in files.sorted(by: { $0.relativePath < $1.relativePath }) {
-            let parts = file.relativePath.split(separator: "/").map(String.init)
-            guard parts.count == 2 else { continue }
-            let (format, name) = (parts[0], parts[1])
+        for i in files.indices.sorted(by: { files[$0].relativePath < files[$1].relativePath }) {
+            guard let (format, name) = place(of: files[i]) else { continue }
             if name.hasSuffix(".mustache") {
-                switch Template.parse(file.text, path: file.path, syntax: syntax(for: format)) {
-                case .success(let t): set.templates[format, default: [:]][String(name.dropLast(".mustache".count))] = t
-                case .failure(let d): diagnostics.append(d)
+                switch parsed[i] {
+                case .success(let t)?: set.templates[format, default: [:]][String(name.dropLast(".mustache".count))] = t
+                case .failure(let d)?: diagnostics.append(d)
+                case nil: break
                 }
             } else if !name.hasPrefix(".") && name != "README.md" {
-                set.assets[format, default: [:]][name] = file.text
+                set.assets[format, default: [:]][name] = files[i].text
             }
         }
         return (set, diagnostics)
+    }
+
+    /// `<format>/<name>`; nil for a file at another depth.
+    static func place(of file: File) -> (format: String, name: String)? {
+        let parts = file.relativePath.split(separator: "/").map(String.init)
+        guard parts.count == 2 else { return nil }
+        return (parts[0], parts[1])
     }
 
     /// The slot rules of a format folder's templates; folders of no known format insert text as it is.
