@@ -49,6 +49,31 @@ struct TextFastPathTests {
             }
         }
     }
+
+    /// roff escaping on bytes against the rule written per scalar: `\` → `\e`, tab and newline →
+    /// space, non-ASCII → `\[uXXXX]` (four to six upper-case hex digits), the special character.
+    @Test func roffEscapingAgreesWithTheScalarRule() {
+        func reference(_ s: String, special: Unicode.Scalar, replacement: String) -> String {
+            s.unicodeScalars.map { c -> String in
+                if c == special { return replacement }
+                switch c.value {
+                case 0x5C: return "\\e"
+                case 0x09, 0x0A: return " "
+                case 0..<0x80: return String(c)
+                default:
+                    let hex = String(c.value, radix: 16, uppercase: true)
+                    return "\\[u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+                }
+            }.joined()
+        }
+        var state: UInt64 = 11
+        for _ in 0..<20_000 {
+            let s = Self.random(&state) + ["", "@", "\"", "\\x", "a@b\"c", "\u{10FFFF}", "\u{7F}"][Int(state % 7)]
+            #expect(RoffEscaper.characters(s) == reference(s, special: "\u{0}", replacement: ""))
+            #expect(RoffEscaper.characters(s, special: UInt8(ascii: "@"), replacement: "\\(at") == reference(s, special: "@", replacement: "\\(at"))
+            #expect(RoffEscaper.characters(s, special: UInt8(ascii: "\""), replacement: "\\(dq") == reference(s, special: "\"", replacement: "\\(dq"))
+        }
+    }
 }
 
 /// The catalog's validators, now on bytes, by cases at the edges of each rule (the scalar versions

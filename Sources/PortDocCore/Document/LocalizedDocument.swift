@@ -60,7 +60,9 @@ public struct LocalizedText: Sendable, Equatable {
 
     /// The text as a reader sees it.
     public var plain: String {
-        pieces.map {
+        // Most texts are one piece: no array to build and join.
+        if pieces.count == 1, case .text(let s) = pieces[0] { return s }
+        return pieces.map {
             switch $0 {
             case .text(let s), .link(let s), .host(let s): s
             }

@@ -30,6 +30,6 @@ public struct DOTSyntax: TemplateSyntax {
     public init() {}
     public func annotate(_ nodes: [TemplateNode], path: String) -> Result<[TemplateNode], Diagnostic> { .success(nodes) }
     public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) {
-        buffer.out += DOTEscaper.quoted(text.string)
+        buffer.append(DOTEscaper.quoted(text.string))
     }
 }

@@ -5,17 +5,20 @@ public enum MarkdownEscaper {
     /// is safe inside pipe-table cells (GFM §4.10); `#` because a heading's trailing ` #` run would
     /// be read as its closing sequence (GFM §4.2).
     static let inlineSpecials: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "&", "|", "~", "!", "$", "#"]
-    /// Characters that start a block only at the beginning of a line.
-    static let lineStartSpecials: Set<Unicode.Scalar> = ["+", "-", "="]
 
     /// Bytes that may need escaping anywhere (ASCII specials and the newline).
     static let needsEscape: [Bool] = (0..<256).map { b in
         b == 0x0A || (b < 0x80 && inlineSpecials.contains(Unicode.Scalar(UInt8(b))))
     }
 
+    /// `+`, `-` or `=`: characters that start a block only at the beginning of a line.
+    static func startsBlock(_ b: UInt8) -> Bool { b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "=") }
+
     public static func text(_ s: String) -> String {
+        // The table once, not through the global's lazy-initialisation check for every byte.
+        let needsEscape = Self.needsEscape
         // Fast path: nothing to escape anywhere, and a first character that starts no block.
-        if let first = s.utf8.first, !lineStartSpecials.contains(Unicode.Scalar(first)), !(0x30...0x39).contains(first),
+        if let first = s.utf8.first, !startsBlock(first), !(0x30...0x39).contains(first),
            !s.containsUTF8Byte(where: { needsEscape[Int($0)] }) {
             return s
         }
@@ -27,7 +30,7 @@ public enum MarkdownEscaper {
         let backslash = UInt8(ascii: "\\")
         var i = 0
         if let first = bytes.first {
-            if lineStartSpecials.contains(Unicode.Scalar(first)) {
+            if startsBlock(first) {
                 out.append(backslash)
             } else if (0x30...0x39).contains(first) {
                 // "1." or "1)" at the start of a line would begin an ordered list.

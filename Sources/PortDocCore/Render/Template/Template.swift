@@ -43,7 +43,7 @@ public struct Template: Sendable {
         } catch {
             return .failure(error.diagnostic)
         }
-        return .success(buffer.out)
+        return .success(buffer.text)
     }
 }
 
@@ -232,7 +232,7 @@ struct TemplateRenderer {
         for node in nodes {
             switch node {
             case .text(let s):
-                out.out += s
+                out.append(s)
             case let .variable(name, keys, location, slot):
                 guard let value = Self.lookup(keys, in: stack) else {
                     throw Failure(diagnostic: .error("unknown variable '\(name)'", at: location, id: "template.unknown-variable"))
@@ -243,7 +243,7 @@ struct TemplateRenderer {
                     guard slot == .markup else {
                         throw Failure(diagnostic: .error("'\(name)' holds markup (links, footnote markers, line breaks) and cannot go into \(slot.description); use a plain-text value there", at: location, id: "template.slot"))
                     }
-                    out.out += s
+                    out.append(s)
                 case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: slot, to: &out)
                 case .list, .rows, .object:
                     throw Failure(diagnostic: .error("'\(name)' is a \(value.kindName), not text; use it as a section '{{#\(name)}}…{{/\(name)}}'", at: location, id: "template.type"))

@@ -26,7 +26,15 @@ public enum TemplateSlot: Sendable, Equatable {
 /// The output of a template being rendered, with what XHTML needs to put a fallback's language on
 /// the element that encloses it.
 public struct RenderBuffer: Sendable {
-    public var out = ""
+    /// The page's UTF-8 so far. Bytes, not a String: appending to a String of megabytes cost
+    /// about 360 instructions per append (10k rows: 1.3 million appends, 470 M instructions).
+    public private(set) var out: [UInt8] = []
+
+    public mutating func append(_ s: String) { out.append(contentsOf: s.utf8) }
+    /// Inserts `s` at a UTF-8 offset of the text so far.
+    mutating func insert(_ s: String, at offset: Int) { out.insert(contentsOf: s.utf8, at: offset) }
+    /// The text so far.
+    public var text: String { String(decoding: out, as: UTF8.self) }
     /// Language and direction to add to the start tag being written (a fallback in one of its attributes).
     var pendingMark: TextValue?
     /// Where the last start tag that can take a language ends (UTF-8 offset of its `>` or `/>`),
@@ -57,7 +65,7 @@ extension TemplateSyntax {
 public struct PlainSyntax: TemplateSyntax {
     public init() {}
     public func annotate(_ nodes: [TemplateNode], path: String) -> Result<[TemplateNode], Diagnostic> { .success(nodes) }
-    public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) { buffer.out += text.string }
+    public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) { buffer.append(text.string) }
 }
 
 /// Why a variable cannot stand where it is.

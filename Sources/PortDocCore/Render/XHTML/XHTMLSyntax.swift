@@ -15,18 +15,16 @@ public struct XHTMLSyntax: TemplateSyntax {
     public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) {
         switch slot {
         case .markup:
-            buffer.out += Self.marked(XMLEscaper.text(text.string), text)
+            buffer.append(Self.marked(XMLEscaper.text(text.string), text))
         case .elementText:
-            buffer.out += XMLEscaper.text(text.string)
+            buffer.append(XMLEscaper.text(text.string))
             // The element's start tag is written: its language is set there, when it has none.
             if text.isMarked, let tag = buffer.lastStartTag, !tag.marked {
-                let utf8 = buffer.out.utf8
-                let index = utf8.index(utf8.startIndex, offsetBy: tag.offset)
-                buffer.out.insert(contentsOf: Self.markAttributes(text), at: index)
+                buffer.insert(Self.markAttributes(text), at: tag.offset)
                 buffer.lastStartTag = nil
             }
         case .attribute, .languageAttribute, .macroArgument:
-            buffer.out += XMLEscaper.attribute(text.string)
+            buffer.append(XMLEscaper.attribute(text.string))
             if text.isMarked, buffer.pendingMark == nil { buffer.pendingMark = text }
         }
     }
@@ -34,11 +32,11 @@ public struct XHTMLSyntax: TemplateSyntax {
     public func endStartTag(hasLang: Bool, to buffer: inout RenderBuffer) {
         var marked = hasLang
         if let mark = buffer.pendingMark, !hasLang {
-            buffer.out += Self.markAttributes(mark)
+            buffer.append(Self.markAttributes(mark))
             marked = true
         }
         buffer.pendingMark = nil
-        buffer.lastStartTag = (buffer.out.utf8.count, marked)
+        buffer.lastStartTag = (buffer.out.count, marked)
     }
 
     /// Markup wrapped in the `<span>` its language and direction need, or as it is. A fallback
