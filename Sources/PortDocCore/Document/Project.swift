@@ -88,7 +88,7 @@ public struct Project: Sendable {
     /// `completeness(of:document:)` for several locales, finding the document's messages once.
     public func completeness(of locales: [String], document: Catalog) -> [(translated: Int, total: Int)] {
         var keys = Set(document.textRefs.map(\.key))
-        for key in source.keys where key.hasPrefix(SourceText.interfacePrefix) { keys.insert(key) }
+        keys.formUnion(source.interfaceKeys)
         let entries = source.entries.filter { keys.contains($0.key) }
         return locales.map { locale in
             guard locale != sourceLocale else { return (entries.count, entries.count) }

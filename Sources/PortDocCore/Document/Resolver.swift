@@ -31,7 +31,7 @@ public enum Resolver {
         var run = Run(project: project, catalog: document, locale: locale)
         let location = SourceLocation(path: project.source.path, line: 1, column: 1)
         var result: [String: LocalizedText] = [:]
-        for key in project.source.keys where key.hasPrefix(SourceText.interfacePrefix) && !isPattern(key, in: project.source) {
+        for key in project.source.interfaceKeys where !isPattern(key, in: project.source) {
             result[key] = run.text(TextRef(key: key, location: location), values: ["count": "0"])
         }
         return result
@@ -132,7 +132,7 @@ public enum Resolver {
             let (endpoints, connections) = diagram()
 
             var interface: [String: LocalizedText] = [:]
-            let uiKeys = project.source.keys.filter { $0.hasPrefix(SourceText.interfacePrefix) }
+            let uiKeys = project.source.interfaceKeys
             let location = SourceLocation(path: project.source.path, line: 1, column: 1)
             let noticeKey = "ui.fallback-notice"
             for key in uiKeys where key != noticeKey && !Resolver.isPattern(key, in: project.source) {

@@ -14,7 +14,11 @@ public struct TemplateSet: Sendable {
     }
 
     /// Templates by format, then by name (file name without `.mustache`).
-    public private(set) var templates: [String: [String: Template]] = [:]
+    public private(set) var templates: [String: [String: Template]] = [:] {
+        didSet { names = Self.names(of: templates) }
+    }
+    /// `referencedNames`, found once per set, not once per page rendered.
+    private var names: [String: Set<String>] = [:]
     /// Assets by format, then by file name.
     public private(set) var assets: [String: [String: String]] = [:]
 
@@ -82,9 +86,13 @@ public struct TemplateSet: Sendable {
 
     /// Every name part a format's templates use (`{{ui.column.port}}` gives ui, column and port),
     /// so that renderers can skip computing values no template shows.
-    public func referencedNames(format: String) -> Set<String> {
-        var names = Set<String>()
-        for template in (templates[format] ?? [:]).values { template.collectNames(into: &names) }
-        return names
+    public func referencedNames(format: String) -> Set<String> { names[format] ?? [] }
+
+    static func names(of templates: [String: [String: Template]]) -> [String: Set<String>] {
+        templates.mapValues { formatTemplates in
+            var names = Set<String>()
+            for template in formatTemplates.values { template.collectNames(into: &names) }
+            return names
+        }
     }
 }
