@@ -68,8 +68,8 @@ struct ConventionsTests {
         #expect(uninstall.status == 0, "\(uninstall.stderr)")
         let left = FileManager.default.enumerator(atPath: dest.path)?.compactMap { $0 as? String }.filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: dest.appendingPathComponent(path).path, isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            let exists = FileManager.default.fileExists(atPath: dest.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            return exists && !isDirectory.boolValue
         } ?? []
         #expect(left.isEmpty, "\(left)")
     }

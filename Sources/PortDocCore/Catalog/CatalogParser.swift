@@ -15,7 +15,7 @@ public enum CatalogParser {
         return (diagnostics.hasErrors ? nil : catalog, diagnostics.all)
     }
 
-    private static func parseRoot(_ root: Node, _ w: inout YAMLWalker) -> Catalog? {
+    static func parseRoot(_ root: Node, _ w: inout YAMLWalker) -> Catalog? {
         guard let fields = w.mapping(root, what: "the catalog", allowed: ["document", "footnotes", "sections", "endpoints", "connections"]) else { return nil }
         let document = w.require(fields, "document", in: root, what: "the catalog").flatMap { parseDocument($0, &w) }
         let footnotes = fields["footnotes"].map { parseFootnotes($0.value, &w) } ?? []
@@ -166,7 +166,7 @@ public enum CatalogParser {
         }
     }
 
-    private static func parseSection(_ node: Node, _ w: inout YAMLWalker) -> Section? {
+    static func parseSection(_ node: Node, _ w: inout YAMLWalker) -> Section? {
         let what = "a section"
         guard let f = w.mapping(node, what: what, allowed: ["id", "heading", "tables"]) else { return nil }
         let id = w.require(f, "id", in: node, what: what).flatMap { identifier($0, what: "a section id", &w) }
