@@ -72,7 +72,41 @@ struct TextFastPathTests {
             #expect(RoffEscaper.characters(s) == reference(s, special: "\u{0}", replacement: ""))
             #expect(RoffEscaper.characters(s, special: UInt8(ascii: "@"), replacement: "\\(at") == reference(s, special: "@", replacement: "\\(at"))
             #expect(RoffEscaper.characters(s, special: UInt8(ascii: "\""), replacement: "\\(dq") == reference(s, special: "\"", replacement: "\\(dq"))
+            // An embedded argument: the escaped text with every space as `\ ` (the rule it had as a split and join).
+            #expect(RoffEscaper.embeddedArgument(s) == reference(s, special: "\"", replacement: "\\(dq").replacingOccurrences(of: " ", with: "\\ "))
         }
+    }
+
+    /// Every escaper that appends to a page's bytes writes what its String form returns, after
+    /// whatever the page holds already (the table cell's `\&` goes in front of the cell, not the page).
+    @Test func appendingEscapersAgreeWithTheirStringForms() {
+        let escapers: [(String, (String) -> String, (String, inout [UInt8]) -> Void)] = [
+            ("XML text", XMLEscaper.text, XMLEscaper.appendText),
+            ("XML attribute", XMLEscaper.attribute, XMLEscaper.appendAttribute),
+            ("Markdown", MarkdownEscaper.text, MarkdownEscaper.append),
+            ("roff table cell", RoffEscaper.tableCell, RoffEscaper.appendTableCell),
+            ("roff argument", RoffEscaper.argument, RoffEscaper.appendArgument),
+            ("roff embedded argument", RoffEscaper.embeddedArgument, RoffEscaper.appendEmbeddedArgument),
+        ]
+        let starts = ["", ".", "'", "T}", "T", "12.", "3)", "-", "+x", "=", "# ", "<&>\"'", "a\tb\nc\r"]
+        var state: UInt64 = 5
+        for _ in 0..<5_000 {
+            let s = starts[Int(state % UInt64(starts.count))] + Self.random(&state)
+            for (name, string, append) in escapers {
+                var out = Array("x.".utf8)
+                append(s, &out)
+                #expect(String(decoding: out, as: UTF8.self) == "x." + string(s), "\(name): \(s.debugDescription)")
+            }
+        }
+        // Fixed cases, written out.
+        #expect(XMLEscaper.text("a<b>&c") == "a&lt;b&gt;&amp;c")
+        #expect(XMLEscaper.attribute("\"'\n\t\r") == "&quot;&#39;&#10;&#9;&#13;")
+        #expect(MarkdownEscaper.text("1. a|b\nc") == "1\\. a\\|b<br>c")
+        #expect(MarkdownEscaper.text("12x") == "12x")
+        #expect(RoffEscaper.tableCell("T}ü@") == "\\&T}\\[u00FC]\\(at")
+        #expect(RoffEscaper.tableCell(".x") == "\\&.x")
+        #expect(RoffEscaper.argument("a \"b\"") == "\"a \\(dqb\\(dq\"")
+        #expect(RoffEscaper.embeddedArgument("a b\tc") == "a\\ b\\ c")
     }
 }
 

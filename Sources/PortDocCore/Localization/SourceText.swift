@@ -75,7 +75,8 @@ public struct SourceText: Sendable, Equatable {
                 w.error("the text of '\(key)' is empty", at: valueNode, id: "source.empty")
                 continue
             }
-            if normalized.unicodeScalars.count > SourceText.maxMessageLength {
+            // A text of at most that many bytes has at most that many scalars: counted only beyond.
+            if normalized.utf8.count > SourceText.maxMessageLength, normalized.unicodeScalars.count > SourceText.maxMessageLength {
                 w.error("the text of '\(key)' has \(normalized.unicodeScalars.count) characters; a message may have at most \(SourceText.maxMessageLength)", at: valueNode, id: "source.too-long")
                 continue
             }

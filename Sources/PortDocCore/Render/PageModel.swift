@@ -1,13 +1,16 @@
 /// What one output format contributes to the shared page model: how it writes text, footnote
 /// markers and the cells of a port table, each escaped for that format.
 protocol FormatWriter: Sendable {
-    /// Text with links and host names, as markup of the format (fallbacks marked where it can).
-    func inline(_ text: LocalizedText) -> String
-    func marker(_ ref: FootnoteRef) -> String
-    func portsCell(_ ports: [PortSpec]) -> String
-    func descriptionCell(_ items: [LocalizedItem]) -> String
-    /// Extra fields a format wants on each row (man pages split rows into tbl lines).
-    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject
+    /// Text with links and host names, as markup of the format (fallbacks marked where it can),
+    /// appended to `out`. The cells of a row are built on bytes: concatenating Strings cost about
+    /// 360 instructions per piece, most of a row's time.
+    func appendInline(_ text: LocalizedText, to out: inout [UInt8])
+    func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8])
+    func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8])
+    func appendDescriptionCell(_ items: [LocalizedItem], to out: inout [UInt8])
+    /// A row's fields besides its anchor, protocol and transport: `ports` and `description` when
+    /// wanted, and whatever else the format adds (man pages split rows into tbl lines).
+    func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject)
     /// The link from this page to the same document in `locale`, or nil where the format has none.
     func href(toLocale locale: String, from doc: LocalizedDocument) -> String?
     /// The link from this page to its network diagram, or nil where the format shows none.
@@ -15,19 +18,38 @@ protocol FormatWriter: Sendable {
 }
 
 extension FormatWriter {
-    func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject { [:] }
+    func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject) {
+        if wantsPorts { r["ports"] = .markup(bytes { appendPortsCell(row.ports, to: &$0) }) }
+        if wantsDescription { r["description"] = .markup(bytes { appendDescriptionCell(row.description, to: &$0) }) }
+    }
     func href(toLocale locale: String, from doc: LocalizedDocument) -> String? { nil }
     func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
 
+    /// What `body` appends, as a String.
+    func bytes(_ body: (inout [UInt8]) -> Void) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        body(&out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func inline(_ text: LocalizedText) -> String { bytes { appendInline(text, to: &$0) } }
+
     /// A connection as the lists show it: its sentence and the row's footnote markers.
     func connection(_ c: LocalizedConnection, page: TextDirection) -> TemplateValue {
-        let text: TemplateValue = c.footnotes.isEmpty ? value(c.sentence, page: page) : .markup(inline(c.sentence) + c.footnotes.map(marker).joined())
+        let text: TemplateValue = c.footnotes.isEmpty ? value(c.sentence, page: page) : .markup(bytes { out in
+            appendInline(c.sentence, to: &out)
+            for ref in c.footnotes { appendMarker(ref, to: &out) }
+        })
         return ["text": text, "from": .plain(c.from), "to": .plain(c.to), "ports": .plain(c.portsText.plain), "directed": .bool(c.directed)]
     }
 
-    func paragraph(_ p: Paragraph) -> String {
-        inline(p.text) + p.footnotes.map(marker).joined()
+    func appendParagraph(_ p: Paragraph, to out: inout [UInt8]) {
+        appendInline(p.text, to: &out)
+        for ref in p.footnotes { appendMarker(ref, to: &out) }
     }
+
+    func paragraph(_ p: Paragraph) -> String { bytes { appendParagraph(p, to: &$0) } }
 
     /// A message as a template value: plain text (escaped by the template engine for whatever
     /// slot it lands in, with its fallback language) when it has no links or host names, else
@@ -81,9 +103,7 @@ enum PageModel {
                             r["anchor"] = .plain(row.anchor)
                             if wantsProtocol { r["protocol"] = .text(TextValue(row.proto, dir: codeDirection)) }
                             if wantsTransport { r["transport"] = .plain(row.transport.rawValue) }
-                            if wantsPorts { r["ports"] = .markup(writer.portsCell(row.ports)) }
-                            if wantsDescription { r["description"] = .markup(writer.descriptionCell(row.description)) }
-                            r.merge(writer.rowExtras(row, needs: needs))
+                            writer.rowFields(row, wantsPorts: wantsPorts, wantsDescription: wantsDescription, needs: needs, into: &r)
                             return .object(r)
                         }),
                     ]

@@ -5,38 +5,49 @@ public enum ManRenderer {
 
     struct Writer: FormatWriter {
         /// Text is written as one roff text line, safe at the start of a line and inside tbl blocks.
-        func inline(_ text: LocalizedText) -> String { RoffEscaper.tableCell(text.plain) }
+        func appendInline(_ text: LocalizedText, to out: inout [UInt8]) { RoffEscaper.appendTableCell(text.plain, to: &out) }
 
-        func marker(_ ref: FootnoteRef) -> String { " [\(ref.number)]" }
+        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) { out.append(contentsOf: " [\(ref.number)]".utf8) }
 
-        func portsCell(_ ports: [PortSpec]) -> String {
-            ports.map { RoffEscaper.tableCell(Self.portText($0)) }.joined(separator: " ")
+        func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
+            for (index, port) in ports.enumerated() {
+                if index > 0 { out.append(0x20) }
+                RoffEscaper.appendTableCell(Self.portText(port), to: &out)
+            }
         }
 
-        func descriptionCell(_ items: [LocalizedItem]) -> String {
-            items.map(item).joined(separator: " ")
+        func appendDescriptionCell(_ items: [LocalizedItem], to out: inout [UInt8]) {
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(0x20) }
+                appendItem(item, to: &out)
+            }
         }
 
-        func item(_ item: LocalizedItem) -> String {
-            (item.kind == .bullet ? "\\(bu " : "") + paragraph(item.paragraph)
+        func appendItem(_ item: LocalizedItem, to out: inout [UInt8]) {
+            if item.kind == .bullet { out.append(contentsOf: "\\(bu ".utf8) }
+            appendParagraph(item.paragraph, to: &out)
         }
 
         /// mandoc's tbl ignores `.br` inside `T{ … T}`, so a row with several ports or description
-        /// items becomes several tbl lines; only the first carries the protocol.
-        func rowExtras(_ row: LocalizedRow, needs: Set<String>?) -> TemplateObject {
-            guard needs?.contains("lines") ?? true else { return [:] }
-            let count = max(row.ports.count, row.description.count)
-            let lines: [TemplateValue] = (0..<count).map { i in
+        /// items becomes several tbl lines; only the first carries the protocol. Each item is
+        /// written once, for its line and for the row's `description`.
+        func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject) {
+            if wantsPorts { r["ports"] = .markup(bytes { appendPortsCell(row.ports, to: &$0) }) }
+            let wantsLines = needs?.contains("lines") ?? true
+            guard wantsDescription || wantsLines else { return }
+            let items = row.description.map { item in bytes { appendItem(item, to: &$0) } }
+            if wantsDescription { r["description"] = .markup(items.joined(separator: " ")) }
+            guard wantsLines else { return }
+            let count = max(row.ports.count, items.count)
+            r["lines"] = .list((0..<count).map { i in
                 [
                     "protocol": .plain(i == 0 ? row.proto : ""),
                     "port": .plain(i < row.ports.count ? Self.portText(row.ports[i]) : ""),
-                    "description": .markup(i < row.description.count ? item(row.description[i]) : ""),
+                    "description": .markup(i < items.count ? items[i] : ""),
                 ]
-            }
-            return ["lines": .list(lines)]
+            })
         }
     }
-
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
         var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))

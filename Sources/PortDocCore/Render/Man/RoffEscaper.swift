@@ -5,30 +5,46 @@ public enum RoffEscaper {
     /// `replacement`. On the UTF-8 bytes: the scalar loop with a closure per character cost 2,500
     /// instructions per table cell of German text.
     static func characters(_ s: String, special: UInt8 = 0, replacement: String = "") -> String {
-        // Fast path: printable ASCII without a backslash or the caller's special character.
-        if !s.containsUTF8Byte(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == 0x09 || ($0 == special && special != 0) }) {
-            return s
-        }
+        guard needsEscaping(s, special: special, spaces: false) else { return s }
         var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count + 16)
+        appendCharacters(s, to: &out, special: special, replacement: Array(replacement.utf8))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `characters` changes `s`: anything but printable ASCII without a backslash and the
+    /// caller's special character (and, for an embedded argument, a space).
+    static func needsEscaping(_ s: String, special: UInt8, spaces: Bool) -> Bool {
+        s.containsUTF8Byte(where: { $0 >= 0x80 || $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == 0x09 || ($0 == special && special != 0) || (spaces && $0 == 0x20) })
+    }
+
+    /// `characters(s)` appended to `out`; with `spaces`, white space becomes `\ ` (an unquoted
+    /// macro argument). Runs of plain ASCII are copied at once.
+    static func appendCharacters(_ s: String, to out: inout [UInt8], special: UInt8 = 0, replacement: [UInt8] = [], spaces: Bool = false) {
         var text = s
         text.withUTF8 { bytes in
             var i = 0
+            var run = 0
             while i < bytes.count {
                 let b = bytes[i]
                 if b < 0x80 {
+                    let plain = !(b == special && special != 0) && b != 0x5C && b != 0x0A && b != 0x09 && !(spaces && b == 0x20)
                     i += 1
-                    if b == special && special != 0 { out.append(contentsOf: replacement.utf8) }
+                    if plain { continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<(i - 1)]))
+                    run = i
+                    if b == special && special != 0 { out.append(contentsOf: replacement) }
                     else if b == 0x5C { out.append(contentsOf: [0x5C, UInt8(ascii: "e")]) }
-                    else if b == 0x0A || b == 0x09 { out.append(0x20) }
-                    else { out.append(b) }
+                    else if spaces { out.append(contentsOf: [0x5C, 0x20]) }
+                    else { out.append(0x20) }
                     continue
                 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
                 // A String's UTF-8 is valid: the lead byte gives the length.
                 let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
                 var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
                 for k in 1..<length { v = (v << 6) | (UInt32(bytes[i + k]) & 0x3F) }
                 i += length
+                run = i
                 // \[uXXXX]: at least four upper-case hex digits.
                 out.append(contentsOf: [0x5C, UInt8(ascii: "["), UInt8(ascii: "u")])
                 var digits = 4
@@ -39,8 +55,8 @@ public enum RoffEscaper {
                 }
                 out.append(UInt8(ascii: "]"))
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A text line: a leading `.` or `'` would make it a request, so it gets `\&` in front.
@@ -50,23 +66,57 @@ public enum RoffEscaper {
         return escaped
     }
 
+    static let quoteReplacement = Array("\\(dq".utf8)
+    static let atReplacement = Array("\\(at".utf8)
+
     /// A macro argument, quoted: `"` becomes `\(dq` (a raw quote would end the argument).
     public static func argument(_ s: String) -> String {
-        "\"" + characters(s, special: UInt8(ascii: "\""), replacement: "\\(dq") + "\""
+        var out: [UInt8] = []
+        appendArgument(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `argument(s)` appended to `out`.
+    public static func appendArgument(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        appendCharacters(s, to: &out, special: UInt8(ascii: "\""), replacement: quoteReplacement)
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Part of an unquoted macro argument (`.IP [{{number}}] 5`): a space or `"` would end or
     /// break the argument, so they become `\ ` and `\(dq`.
     public static func embeddedArgument(_ s: String) -> String {
-        characters(s, special: UInt8(ascii: "\""), replacement: "\\(dq")
-            .split(separator: " ", omittingEmptySubsequences: false).joined(separator: "\\ ")
+        guard needsEscaping(s, special: UInt8(ascii: "\""), spaces: true) else { return s }
+        var out: [UInt8] = []
+        appendEmbeddedArgument(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `embeddedArgument(s)` appended to `out`.
+    public static func appendEmbeddedArgument(_ s: String, to out: inout [UInt8]) {
+        appendCharacters(s, to: &out, special: UInt8(ascii: "\""), replacement: quoteReplacement, spaces: true)
     }
 
     /// A tbl cell or a line of a `T{ … T}` text block with `tab(@)`: `@` would split the cell and a
     /// leading `T}` would end the block.
     public static func tableCell(_ s: String) -> String {
-        let escaped = characters(s, special: UInt8(ascii: "@"), replacement: "\\(at")
-        if let first = escaped.first, first == "." || first == "'" || escaped.hasPrefix("T}") { return "\\&" + escaped }
-        return escaped
+        if let first = s.utf8.first, first != UInt8(ascii: "."), first != UInt8(ascii: "'"), !s.hasPrefix("T}"),
+           !needsEscaping(s, special: UInt8(ascii: "@"), spaces: false) {
+            return s
+        }
+        var out: [UInt8] = []
+        appendTableCell(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `tableCell(s)` appended to `out`.
+    public static func appendTableCell(_ s: String, to out: inout [UInt8]) {
+        let start = out.count
+        appendCharacters(s, to: &out, special: UInt8(ascii: "@"), replacement: atReplacement)
+        guard start < out.count else { return }
+        let first = out[start]
+        if first == UInt8(ascii: ".") || first == UInt8(ascii: "'") || (first == UInt8(ascii: "T") && start + 1 < out.count && out[start + 1] == UInt8(ascii: "}")) {
+            out.insert(contentsOf: [0x5C, UInt8(ascii: "&")], at: start)
+        }
     }
 }

@@ -11,9 +11,9 @@ public struct RoffSyntax: TemplateSyntax {
     public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) {
         switch slot {
         case .macroArgument(let standalone):
-            buffer.append(standalone ? RoffEscaper.argument(text.string) : RoffEscaper.embeddedArgument(text.string))
+            buffer.append(escaping: text.string, with: standalone ? RoffEscaper.appendArgument : RoffEscaper.appendEmbeddedArgument)
         default:
-            buffer.append(RoffEscaper.tableCell(text.string))
+            buffer.append(escaping: text.string, with: RoffEscaper.appendTableCell)
         }
     }
 

@@ -22,37 +22,48 @@ public enum MarkdownEscaper {
            !s.containsUTF8Byte(where: { needsEscape[Int($0)] }) {
             return s
         }
-        // Byte by byte: every character that needs a backslash is ASCII, and UTF-8 never uses
-        // ASCII bytes inside a multi-byte character.
-        let bytes = Array(s.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 16)
+        append(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `text(s)`, appended to a page's bytes. Byte by byte: every character that needs a backslash
+    /// is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character.
+    public static func append(_ s: String, to out: inout [UInt8]) {
+        let needsEscape = Self.needsEscape
         let backslash = UInt8(ascii: "\\")
-        var i = 0
-        if let first = bytes.first {
-            if startsBlock(first) {
-                out.append(backslash)
-            } else if (0x30...0x39).contains(first) {
-                // "1." or "1)" at the start of a line would begin an ordered list.
-                while i < bytes.count, (0x30...0x39).contains(bytes[i]) { out.append(bytes[i]); i += 1 }
-                if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") {
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            if let first = bytes.first {
+                if startsBlock(first) {
                     out.append(backslash)
-                    out.append(bytes[i])
-                    i += 1
+                } else if (0x30...0x39).contains(first) {
+                    // "1." or "1)" at the start of a line would begin an ordered list.
+                    while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1 }
+                    if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ")") {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
+                        out.append(backslash)
+                        out.append(bytes[i])
+                        i += 1
+                    } else {
+                        i = 0
+                    }
                 }
             }
-        }
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == 0x0A {
-                out.append(contentsOf: Array("<br>".utf8))
-            } else {
-                if needsEscape[Int(b)] { out.append(backslash) }
-                out.append(b)
+            var run = i
+            while i < bytes.count {
+                let b = bytes[i]
+                if needsEscape[Int(b)] {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                    if b == 0x0A { out.append(contentsOf: [0x3C, 0x62, 0x72, 0x3E]) }  // <br>
+                    else { out.append(backslash); out.append(b) }
+                    run = i + 1
+                }
+                i += 1
             }
-            i += 1
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// A URL as an autolink; the catalog guarantees it has no space, `<` or `>`.

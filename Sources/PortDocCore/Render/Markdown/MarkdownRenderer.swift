@@ -3,16 +3,16 @@ public enum MarkdownRenderer {
     public static let format = "markdown"
 
     struct Writer: FormatWriter {
-        func inline(_ text: LocalizedText) -> String {
-            text.pieces.map { piece in
+        func appendInline(_ text: LocalizedText, to out: inout [UInt8]) {
+            for piece in text.pieces {
                 switch piece {
-                case .text(let s), .host(let s): MarkdownEscaper.text(s)
-                case .link(let url): MarkdownEscaper.autolink(url)
+                case .text(let s), .host(let s): MarkdownEscaper.append(s, to: &out)
+                case .link(let url): out.append(contentsOf: MarkdownEscaper.autolink(url).utf8)
                 }
-            }.joined()
+            }
         }
 
-        func marker(_ ref: FootnoteRef) -> String { "[^\(ref.id)]" }
+        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) { out.append(contentsOf: "[^\(ref.id)]".utf8) }
 
         var layout = OutputLayout(isSet: false)
 
@@ -25,13 +25,20 @@ public enum MarkdownRenderer {
             OutputLayout.link(from: layout.markdown(document: doc.id, locale: doc.locale), to: layout.diagram(document: doc.id, locale: doc.locale))
         }
 
-        func portsCell(_ ports: [PortSpec]) -> String {
-            ports.map { MarkdownEscaper.text(Self.portText($0)) }.joined(separator: "<br>")
+        func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
+            for (index, port) in ports.enumerated() {
+                if index > 0 { out.append(contentsOf: "<br>".utf8) }
+                MarkdownEscaper.append(Self.portText(port), to: &out)
+            }
         }
 
         /// GFM cells hold one line: lines and bullets are joined with `<br>`.
-        func descriptionCell(_ items: [LocalizedItem]) -> String {
-            items.map { ($0.kind == .bullet ? "• " : "") + paragraph($0.paragraph) }.joined(separator: "<br>")
+        func appendDescriptionCell(_ items: [LocalizedItem], to out: inout [UInt8]) {
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(contentsOf: "<br>".utf8) }
+                if item.kind == .bullet { out.append(contentsOf: "• ".utf8) }
+                appendParagraph(item.paragraph, to: &out)
+            }
         }
     }
 

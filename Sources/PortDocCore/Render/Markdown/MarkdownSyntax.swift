@@ -4,6 +4,6 @@ public struct MarkdownSyntax: TemplateSyntax {
     public init() {}
     public func annotate(_ nodes: [TemplateNode], path: String) -> Result<[TemplateNode], Diagnostic> { .success(nodes) }
     public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) {
-        buffer.append(MarkdownEscaper.text(text.string))
+        buffer.append(escaping: text.string, with: MarkdownEscaper.append)
     }
 }

@@ -217,8 +217,10 @@ struct TemplateRenderer {
     static func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
         guard let first = path.first else { return stack.last }
         // The first part is looked up from the innermost context outwards; the rest inside it.
-        for context in stack.reversed() {
-            guard case .object(let fields) = context, var value = fields[first] else { continue }
+        var index = stack.count
+        while index > 0 {
+            index -= 1
+            guard case .object(let fields) = stack[index], var value = fields[first] else { continue }
             for part in path.dropFirst() {
                 guard case .object(let inner) = value, let next = inner[part] else { return nil }
                 value = next

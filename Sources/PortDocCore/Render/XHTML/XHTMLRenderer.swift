@@ -15,17 +15,22 @@ public enum XHTMLRenderer {
         /// ` dir="ltr"` on a right-to-left page.
         var ltrIsolation: String { direction == .rtl ? " dir=\"ltr\"" : "" }
 
-        func inline(_ text: LocalizedText) -> String {
-            var out = ""
-            for piece in text.pieces {
-                switch piece {
-                case .text(let s): out += XMLEscaper.text(s)
-                case .host(let s): out += XHTMLSyntax.marked(XMLEscaper.text(s), codeRun)
-                // class="url": the link shows its own address, so print needs not repeat it.
-                case .link(let url): out += "<a class=\"url\" href=\"\(XMLEscaper.attribute(url))\"\(ltrIsolation)>\(XMLEscaper.text(url))</a>"
+        func appendInline(_ text: LocalizedText, to out: inout [UInt8]) {
+            XHTMLSyntax.appendMarked(PageModel.textValue("", lang: text.fallbackLocale, page: direction), to: &out) { out in
+                for piece in text.pieces {
+                    switch piece {
+                    case .text(let s): XMLEscaper.appendText(s, to: &out)
+                    case .host(let s): XHTMLSyntax.appendMarked(codeRun, to: &out) { XMLEscaper.appendText(s, to: &$0) }
+                    // class="url": the link shows its own address, so print needs not repeat it.
+                    case .link(let url):
+                        out.append(contentsOf: #"<a class="url" href=""#.utf8)
+                        XMLEscaper.appendAttribute(url, to: &out)
+                        out.append(contentsOf: "\"\(ltrIsolation)>".utf8)
+                        XMLEscaper.appendText(url, to: &out)
+                        out.append(contentsOf: "</a>".utf8)
+                    }
                 }
             }
-            return XHTMLSyntax.marked(out, PageModel.textValue("", lang: text.fallbackLocale, page: direction))
         }
 
         func href(toLocale locale: String, from doc: LocalizedDocument) -> String? {
@@ -33,37 +38,40 @@ public enum XHTMLRenderer {
         }
 
         /// A marker with its back-link target; occurrence 0 (a connection list's marker) has none.
-        func marker(_ ref: FootnoteRef) -> String {
+        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) {
             let id = ref.occurrence > 0 ? " id=\"fnref-\(ref.id)-\(ref.occurrence)\"" : ""
-            return "<sup class=\"fnref\"><a href=\"#fn-\(ref.id)\"\(id)>\(ref.number)</a></sup>"
+            out.append(contentsOf: "<sup class=\"fnref\"><a href=\"#fn-\(ref.id)\"\(id)>\(ref.number)</a></sup>".utf8)
         }
 
         func diagramHref(_ doc: LocalizedDocument) -> String? {
             OutputLayout.link(from: layout.page(document: doc.id, locale: doc.locale), to: layout.diagram(document: doc.id, locale: doc.locale))
         }
 
-        func portsCell(_ ports: [PortSpec]) -> String {
-            ports.map { XHTMLSyntax.marked(XMLEscaper.text(Self.portText($0)), codeRun) }.joined(separator: "<br />")
+        func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
+            for (index, port) in ports.enumerated() {
+                if index > 0 { out.append(contentsOf: "<br />".utf8) }
+                XHTMLSyntax.appendMarked(codeRun, to: &out) { XMLEscaper.appendText(Self.portText(port), to: &$0) }
+            }
         }
 
-        func descriptionCell(_ items: [LocalizedItem]) -> String {
-            var out = ""
+        func appendDescriptionCell(_ items: [LocalizedItem], to out: inout [UInt8]) {
             var index = 0
             while index < items.count {
                 if items[index].kind == .bullet {
-                    out += "<ul>"
+                    out.append(contentsOf: "<ul>".utf8)
                     while index < items.count, items[index].kind == .bullet {
-                        out += "<li>" + paragraph(items[index].paragraph) + "</li>"
+                        out.append(contentsOf: "<li>".utf8)
+                        appendParagraph(items[index].paragraph, to: &out)
+                        out.append(contentsOf: "</li>".utf8)
                         index += 1
                     }
-                    out += "</ul>"
+                    out.append(contentsOf: "</ul>".utf8)
                 } else {
-                    if index > 0, items[index - 1].kind == .line { out += "<br />" }
-                    out += paragraph(items[index].paragraph)
+                    if index > 0, items[index - 1].kind == .line { out.append(contentsOf: "<br />".utf8) }
+                    appendParagraph(items[index].paragraph, to: &out)
                     index += 1
                 }
             }
-            return out
         }
     }
 

@@ -14,17 +14,17 @@ public struct XHTMLSyntax: TemplateSyntax {
 
     public func write(_ text: TextValue, in slot: TemplateSlot, to buffer: inout RenderBuffer) {
         switch slot {
-        case .markup:
-            buffer.append(Self.marked(XMLEscaper.text(text.string), text))
-        case .elementText:
-            buffer.append(XMLEscaper.text(text.string))
+        case .markup where !text.isMarked, .elementText:
+            buffer.append(escaping: text.string, with: XMLEscaper.appendText)
             // The element's start tag is written: its language is set there, when it has none.
-            if text.isMarked, let tag = buffer.lastStartTag, !tag.marked {
+            if case .elementText = slot, text.isMarked, let tag = buffer.lastStartTag, !tag.marked {
                 buffer.insert(Self.markAttributes(text), at: tag.offset)
                 buffer.lastStartTag = nil
             }
+        case .markup:
+            buffer.append(Self.marked(XMLEscaper.text(text.string), text))
         case .attribute, .languageAttribute, .macroArgument:
-            buffer.append(XMLEscaper.attribute(text.string))
+            buffer.append(escaping: text.string, with: XMLEscaper.appendAttribute)
             if text.isMarked, buffer.pendingMark == nil { buffer.pendingMark = text }
         }
     }
@@ -46,6 +46,14 @@ public struct XHTMLSyntax: TemplateSyntax {
     static func marked(_ markup: String, _ mark: TextValue) -> String {
         guard mark.isMarked else { return markup }
         return "<span" + (mark.lang != nil ? " class=\"fallback\"" : "") + markAttributes(mark) + ">" + markup + "</span>"
+    }
+
+    /// `marked` on bytes: what `body` appends, inside the `<span>` that `mark` needs, if any.
+    static func appendMarked(_ mark: TextValue, to out: inout [UInt8], _ body: (inout [UInt8]) -> Void) {
+        guard mark.isMarked else { return body(&out) }
+        out.append(contentsOf: ("<span" + (mark.lang != nil ? " class=\"fallback\"" : "") + markAttributes(mark) + ">").utf8)
+        body(&out)
+        out.append(contentsOf: "</span>".utf8)
     }
 
     static func markAttributes(_ text: TextValue) -> String {
