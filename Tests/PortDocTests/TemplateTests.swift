@@ -62,4 +62,20 @@ struct TemplateTests {
         guard case .failure(let d) = render("{{> p}}", [:], partials: ["p": "x{{> p}}"]) else { Issue.record(); return }
         #expect(d.id == "template.recursion")
     }
+
+    /// The names a page template uses are its own and those of the partials it includes (through
+    /// any depth, a cycle included), not those of the format's other templates.
+    @Test func referencedNamesArePerTemplateWithItsPartials() {
+        let files = [
+            ("plain/page.mustache", "{{title}}{{#rows}}{{> row}}{{/rows}}"),
+            ("plain/row.mustache", "{{anchor}}{{> cell}}"),
+            ("plain/cell.mustache", "{{ui.column.port}}{{> row}}"),
+            ("plain/ports.mustache", "{{#ports}}{{port}}{{/ports}}"),
+        ].map { TemplateSet.File(relativePath: $0.0, path: "Templates/\($0.0)", text: $0.1) }
+        let (set, diagnostics) = TemplateSet.parse(files)
+        #expect(diagnostics.isEmpty)
+        #expect(set.referencedNames(format: "plain", template: "page") == ["title", "rows", "anchor", "ui", "column", "port"])
+        #expect(set.referencedNames(format: "plain", template: "ports") == ["ports", "port"])
+        #expect(set.referencedNames(format: "plain", template: "missing") == [])
+    }
 }

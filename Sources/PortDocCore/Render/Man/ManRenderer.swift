@@ -50,7 +50,7 @@ public enum ManRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format))
+        var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format, template: "page"))
         model["man"] = [
             "name": .plain(doc.man.name),
             "title": .plain(doc.man.name.uppercased()),

@@ -6,14 +6,16 @@
 /// comment or partial tag vanish entirely (Mustache's "standalone" rule), so roff and Markdown
 /// templates need no blank-line tricks.
 public struct Template: Sendable {
-    /// Adds every name part of every variable and section to `names`.
-    func collectNames(into names: inout Set<String>) {
+    /// Adds every name part of every variable and section to `names`, and the names of the
+    /// partials it includes to `partials`.
+    func collectNames(into names: inout Set<String>, partials: inout Set<String>) {
         func walk(_ nodes: [TemplateNode]) {
             for node in nodes {
                 switch node {
                 case .variable(_, let path, _, _): names.formUnion(path)
                 case .section(_, let path, _, let body, _): names.formUnion(path); walk(body)
-                case .text, .partial, .startTagEnd: break
+                case .partial(let name, _): partials.insert(name)
+                case .text, .startTagEnd: break
                 }
             }
         }

@@ -88,7 +88,7 @@ public enum XHTMLRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: context(doc, layout: layout, needs: templates.referencedNames(format: format)))
+        templates.render(format: format, name: "page", context: context(doc, layout: layout, needs: templates.referencedNames(format: format, template: "page")))
     }
 
     /// One language of the index page: its name in its own language and how complete it is.
