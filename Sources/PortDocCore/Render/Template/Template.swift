@@ -24,6 +24,8 @@ public struct Template: Sendable {
 
     public let path: String
     let nodes: [TemplateNode]
+    /// `nodes` compiled once, for rendering.
+    let program: TemplateProgram
 
     /// The output format's rules: where each variable lands and how text is escaped there.
     let syntax: any TemplateSyntax
@@ -33,7 +35,7 @@ public struct Template: Sendable {
     public static func parse(_ text: String, path: String, syntax: any TemplateSyntax = PlainSyntax()) -> Result<Template, Diagnostic> {
         TemplateParser(text: text, path: path).parse()
             .flatMap { syntax.annotate($0, path: path) }
-            .map { Template(path: path, nodes: $0, syntax: syntax) }
+            .map { Template(path: path, nodes: $0, program: TemplateProgram($0), syntax: syntax) }
     }
 
     /// Renders with `context`; `partials` maps partial names to parsed templates.
@@ -41,7 +43,7 @@ public struct Template: Sendable {
         var buffer = RenderBuffer()
         var stack = [context]
         do {
-            try TemplateRenderer(syntax: syntax, partials: partials).render(nodes, stack: &stack, depth: 0, into: &buffer)
+            try TemplateRenderer(syntax: syntax, partials: partials).run(program, 0..<program.ops.count, stack: &stack, depth: 0, into: &buffer)
         } catch {
             return .failure(error.diagnostic)
         }
@@ -205,6 +207,80 @@ private struct TemplateParser {
     }
 }
 
+/// A template compiled to one flat list of operations, so that rendering walks plain integers:
+/// iterating the parsed nodes (an indirect enum: a heap box per node, its strings copied by
+/// every match) and comparing keys as Strings were most of the engine's time. A section's body is
+/// the operations up to its `end`; names carry their key hashes (`TemplateObject.LookupKey`).
+struct TemplateProgram: Sendable {
+    enum Op: Sendable {
+        /// Bytes `texts[index]`.
+        case text(Int32)
+        /// `names[index]`, written in its slot.
+        case variable(Int32)
+        /// `names[index]`; the body is the operations before `end`.
+        case section(Int32, inverted: Bool, end: Int32)
+        case partial(Int32)
+        case startTagEnd(hasLang: Bool)
+    }
+
+    /// A class: read once per variable rendered, a struct of four fields was copied (and its
+    /// strings retained and released) every time.
+    final class Name: Sendable {
+        let name: String
+        let path: [TemplateObject.LookupKey]
+        let location: SourceLocation
+        let slot: TemplateSlot
+
+        init(name: String, path: [TemplateObject.LookupKey], location: SourceLocation, slot: TemplateSlot) {
+            self.name = name
+            self.path = path
+            self.location = location
+            self.slot = slot
+        }
+    }
+
+    private(set) var ops: [Op] = []
+    private(set) var texts: [[UInt8]] = []
+    private(set) var names: [Name] = []
+    private(set) var partials: [(name: String, location: SourceLocation)] = []
+
+    init(_ nodes: [TemplateNode]) { compile(nodes) }
+
+    private mutating func compile(_ nodes: [TemplateNode]) {
+        // The operation just written, when it is a text of this body: the next text joins it
+        // (texts come split around the slot walker's hooks).
+        var lastText: Int? = nil
+        for node in nodes {
+            if case .text = node {} else { lastText = nil }
+            switch node {
+            case .text(let s):
+                if let last = lastText {
+                    texts[last].append(contentsOf: s.utf8)
+                } else {
+                    lastText = texts.count
+                    ops.append(.text(Int32(texts.count)))
+                    texts.append(Array(s.utf8))
+                }
+            case let .variable(name, path, location, slot):
+                ops.append(.variable(Int32(names.count)))
+                names.append(Name(name: name, path: path.map(TemplateObject.LookupKey.init), location: location, slot: slot))
+            case let .section(name, path, inverted, body, location):
+                let index = Int32(names.count)
+                names.append(Name(name: name, path: path.map(TemplateObject.LookupKey.init), location: location, slot: .markup))
+                let at = ops.count
+                ops.append(.startTagEnd(hasLang: false))  // replaced below, once `end` is known
+                compile(body)
+                ops[at] = .section(index, inverted: inverted, end: Int32(ops.count))
+            case let .partial(name, location):
+                ops.append(.partial(Int32(partials.count)))
+                partials.append((name, location))
+            case .startTagEnd(let hasLang):
+                ops.append(.startTagEnd(hasLang: hasLang))
+            }
+        }
+    }
+}
+
 struct TemplateRenderer {
     struct Failure: Error { var diagnostic: Diagnostic }
     static let maxPartialDepth = 32
@@ -216,71 +292,79 @@ struct TemplateRenderer {
         name == "." ? [] : name.utf8.split(separator: UInt8(ascii: ".")).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    static func lookup(_ path: [String], in stack: [TemplateValue]) -> TemplateValue? {
-        guard let first = path.first else { return stack.last }
+    static func lookup(_ path: [TemplateObject.LookupKey], in stack: [TemplateValue]) -> TemplateValue? {
+        if path.isEmpty { return stack.last }
         // The first part is looked up from the innermost context outwards; the rest inside it.
         var index = stack.count
         while index > 0 {
             index -= 1
-            guard case .object(let fields) = stack[index], var value = fields[first] else { continue }
-            for part in path.dropFirst() {
-                guard case .object(let inner) = value, let next = inner[part] else { return nil }
+            guard case .object(let fields) = stack[index], var value = fields[path[0]] else { continue }
+            var part = 1
+            while part < path.count {
+                guard case .object(let inner) = value, let next = inner[path[part]] else { return nil }
                 value = next
+                part += 1
             }
             return value
         }
         return nil
     }
 
-    func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], depth: Int, into out: inout RenderBuffer) throws(Failure) {
-        for node in nodes {
-            switch node {
-            case .text(let s):
-                out.append(s)
-            case let .variable(name, keys, location, slot):
-                guard let value = Self.lookup(keys, in: stack) else {
-                    throw Failure(diagnostic: .error("unknown variable '\(name)'", at: location, id: "template.unknown-variable"))
+    /// Runs the operations in `range` of `program`.
+    func run(_ program: TemplateProgram, _ range: Range<Int>, stack: inout [TemplateValue], depth: Int, into out: inout RenderBuffer) throws(Failure) {
+        var i = range.lowerBound
+        while i < range.upperBound {
+            switch program.ops[i] {
+            case .text(let index):
+                out.append(bytes: program.texts[Int(index)])
+            case .variable(let index):
+                let name = program.names[Int(index)]
+                guard let value = Self.lookup(name.path, in: stack) else {
+                    throw Failure(diagnostic: .error("unknown variable '\(name.name)'", at: name.location, id: "template.unknown-variable"))
                 }
                 switch value {
-                case .text(let text): syntax.write(text, in: slot, to: &out)
+                case .text(let text): syntax.write(text, in: name.slot, to: &out)
                 case .markup(let s):
-                    guard slot == .markup else {
-                        throw Failure(diagnostic: .error("'\(name)' holds markup (links, footnote markers, line breaks) and cannot go into \(slot.description); use a plain-text value there", at: location, id: "template.slot"))
+                    guard name.slot == .markup else {
+                        throw Failure(diagnostic: .error("'\(name.name)' holds markup (links, footnote markers, line breaks) and cannot go into \(name.slot.description); use a plain-text value there", at: name.location, id: "template.slot"))
                     }
                     out.append(s)
-                case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: slot, to: &out)
+                case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: name.slot, to: &out)
                 case .list, .rows, .object:
-                    throw Failure(diagnostic: .error("'\(name)' is a \(value.kindName), not text; use it as a section '{{#\(name)}}…{{/\(name)}}'", at: location, id: "template.type"))
+                    throw Failure(diagnostic: .error("'\(name.name)' is a \(value.kindName), not text; use it as a section '{{#\(name.name)}}…{{/\(name.name)}}'", at: name.location, id: "template.type"))
                 }
-            case .startTagEnd(let hasLang):
-                syntax.endStartTag(hasLang: hasLang, to: &out)
-            case let .section(name, keys, inverted, body, location):
-                guard let value = Self.lookup(keys, in: stack) else {
-                    throw Failure(diagnostic: .error("unknown section '\(name)'", at: location, id: "template.unknown-variable"))
+            case let .section(index, inverted, end):
+                let body = (i + 1)..<Int(end)
+                i = Int(end)
+                let name = program.names[Int(index)]
+                guard let value = Self.lookup(name.path, in: stack) else {
+                    throw Failure(diagnostic: .error("unknown section '\(name.name)'", at: name.location, id: "template.unknown-variable"))
                 }
                 if inverted {
-                    if !value.isTruthy { try render(body, stack: &stack, depth: depth, into: &out) }
+                    if !value.isTruthy { try run(program, body, stack: &stack, depth: depth, into: &out) }
                     continue
                 }
                 guard value.isTruthy else { continue }
                 if case .list(let items) = value {
                     for item in items {
                         stack.append(item)
-                        try render(body, stack: &stack, depth: depth, into: &out)
+                        try run(program, body, stack: &stack, depth: depth, into: &out)
                         stack.removeLast()
                     }
                 } else if case .rows(let rows) = value {
                     for index in 0..<rows.count {
                         stack.append(rows[index])
-                        try render(body, stack: &stack, depth: depth, into: &out)
+                        try run(program, body, stack: &stack, depth: depth, into: &out)
                         stack.removeLast()
                     }
                 } else {
                     stack.append(value)
-                    try render(body, stack: &stack, depth: depth, into: &out)
+                    try run(program, body, stack: &stack, depth: depth, into: &out)
                     stack.removeLast()
                 }
-            case let .partial(name, location):
+                continue
+            case .partial(let index):
+                let (name, location) = program.partials[Int(index)]
                 guard let partial = partials[name] else {
                     let known = partials.keys.sorted().joined(separator: ", ")
                     throw Failure(diagnostic: .error("unknown partial '\(name)'\(known.isEmpty ? "" : "; known: \(known)")", at: location, id: "template.unknown-partial"))
@@ -288,8 +372,11 @@ struct TemplateRenderer {
                 guard depth < Self.maxPartialDepth else {
                     throw Failure(diagnostic: .error("partials nest more than \(Self.maxPartialDepth) deep (a partial that includes itself?)", at: location, id: "template.recursion"))
                 }
-                try render(partial.nodes, stack: &stack, depth: depth + 1, into: &out)
+                try run(partial.program, 0..<partial.program.ops.count, stack: &stack, depth: depth + 1, into: &out)
+            case .startTagEnd(let hasLang):
+                syntax.endStartTag(hasLang: hasLang, to: &out)
             }
+            i += 1
         }
     }
 }

@@ -34,6 +34,7 @@ public struct RenderBuffer: Sendable {
         var s = s
         s.withUTF8 { out.append(contentsOf: $0) }
     }
+    public mutating func append(bytes: [UInt8]) { out.append(contentsOf: bytes) }
     /// Appends through an escaper that writes bytes (`XMLEscaper.appendText` and the like).
     public mutating func append(escaping s: String, with escaper: (String, inout [UInt8]) -> Void) {
         escaper(s, &out)
