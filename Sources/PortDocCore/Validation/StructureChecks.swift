@@ -22,6 +22,17 @@ extension Slice where Base == UnsafeBufferPointer<UInt8> {
 
     func equals(_ s: StaticString) -> Bool { count == s.utf8CodeUnitCount && hasPrefix(s) }
 
+    /// The index of the first byte outside printable 7-bit ASCII and tab, on the raw bytes.
+    func firstNonPrintable() -> Int? {
+        var i = startIndex
+        while i < endIndex {
+            let b = base[i]
+            if b > 0x7E || (b < 0x20 && b != 0x09) { return i }
+            i += 1
+        }
+        return nil
+    }
+
     /// The 1-based column (in Unicode scalars) of the byte at `index`.
     func column(of index: Int) -> Int {
         String(decoding: self[startIndex..<index], as: UTF8.self).unicodeScalars.count + 1
@@ -108,7 +119,11 @@ public enum MarkdownChecks {
     static func cellCount(_ line: ByteLine) -> Int {
         var count = 0
         var escaped = false
-        for c in line {
+        let bytes = line.base
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = bytes[i]
+            i += 1
             if escaped { escaped = false; continue }
             if c == UInt8(ascii: "\\") { escaped = true; continue }
             if c == UInt8(ascii: "|") { count += 1 }
@@ -132,7 +147,7 @@ public enum ManChecks {
         for (index, line) in lines.enumerated() {
             let n = index + 1
             if index == lines.count - 1 && line.isEmpty { break }
-            if let bad = line.firstIndex(where: { $0 > 0x7E || ($0 < 0x20 && $0 != UInt8(ascii: "\t")) }) {
+            if let bad = line.firstNonPrintable() {
                 d.error("character outside printable 7-bit ASCII; write it as a roff escape such as \\[u00FC]", at: at(n, line.column(of: bad)), id: "man.non-ascii")
             }
             if line.isEmpty {
