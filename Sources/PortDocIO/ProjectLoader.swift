@@ -294,7 +294,10 @@ final class JobQueue: @unchecked Sendable {  // guarded by `condition`
         condition.lock(); jobs.append(job); condition.signal(); condition.unlock()
     }
 
-    /// Runs every job, including those added meanwhile; returns when all have finished.
+    /// Runs every job, including those added meanwhile; returns when all have finished. The jobs
+    /// are let go of then: a job that adds jobs holds the queue, and the queue held every job with
+    /// what it captured (the loader's slots, so every PO file as first read: 130 MB more at the
+    /// peak of 100k rows x 10 locales until the list was emptied here).
     func run(workers: Int) {
         DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
             while let job = take() {
@@ -305,6 +308,10 @@ final class JobQueue: @unchecked Sendable {  // guarded by `condition`
                 condition.unlock()
             }
         }
+        condition.lock()
+        jobs = []
+        nextJob = 0
+        condition.unlock()
     }
 
     /// The next job, waiting while none is left but running jobs may still add some; nil at the end.
