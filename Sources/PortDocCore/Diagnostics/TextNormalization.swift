@@ -71,3 +71,12 @@ enum UTF8Bytes {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
     }
 }
+
+/// The String of what `body` appends to an empty byte buffer: how escapers and writers that work on
+/// a page's bytes give a String when one is asked for.
+func utf8String(reserving capacity: Int = 64, _ body: (inout [UInt8]) -> Void) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(capacity)
+    body(&out)
+    return String(decoding: out, as: UTF8.self)
+}

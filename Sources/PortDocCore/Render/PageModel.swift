@@ -26,12 +26,7 @@ extension FormatWriter {
     func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
 
     /// What `body` appends, as a String.
-    func bytes(_ body: (inout [UInt8]) -> Void) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(128)
-        body(&out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    func bytes(_ body: (inout [UInt8]) -> Void) -> String { utf8String(reserving: 128, body) }
 
     func inline(_ text: LocalizedText) -> String { bytes { appendInline(text, to: &$0) } }
 

@@ -63,12 +63,15 @@ public enum MarkdownChecks {
     /// Every table row has as many cells as its header; every footnote reference has a definition
     /// and every definition is referenced.
     public static func check(_ text: String, path: String) -> [Diagnostic] {
+        withByteLines(text) { check(lines: $0, path: path) }
+    }
+
+    private static func check(lines: [ByteLine], path: String) -> [Diagnostic] {
         var d = Diagnostics()
         var headerCells: Int? = nil
         var definitions: [String: Int] = [:]
         var references: [(String, Int, Int)] = []
         let open = UInt8(ascii: "["), caret = UInt8(ascii: "^"), close = UInt8(ascii: "]"), backslash = UInt8(ascii: "\\")
-        withByteLines(text) { lines in
         for (index, line) in lines.enumerated() {
             let number = index + 1
             if line.first == UInt8(ascii: "|") {
@@ -104,7 +107,6 @@ public enum MarkdownChecks {
                 i += 1
             }
         }
-        }
         for (id, line, column) in references where definitions[id] == nil {
             d.error("footnote reference '[^\(id)]' has no definition", at: SourceLocation(path: path, line: line, column: column), id: "markdown.footnote")
         }
@@ -139,9 +141,12 @@ public enum ManChecks {
     /// Our own structural checks: 7-bit ASCII, a `.TH` and NAME, `'\" t` when tbl is used,
     /// balanced `.TS`/`.TE` and `T{`/`T}`, no blank lines, no text line starting with `'`.
     public static func check(_ text: String, path: String) -> [Diagnostic] {
+        withByteLines(text) { check(lines: $0, path: path) }
+    }
+
+    private static func check(lines: [ByteLine], path: String) -> [Diagnostic] {
         var d = Diagnostics()
         func at(_ line: Int, _ column: Int = 1) -> SourceLocation { SourceLocation(path: path, line: line, column: column) }
-        return withByteLines(text) { lines in
         var sawTH = false, sawName = false, inTable = false, inBlock = false
         var usesTbl = false
         for (index, line) in lines.enumerated() {
@@ -184,6 +189,5 @@ public enum ManChecks {
             d.error("the page uses tbl but does not start with '\\\" t, so man(1) will not run tbl", at: at(1), id: "man.tbl")
         }
         return d.all
-        }
     }
 }

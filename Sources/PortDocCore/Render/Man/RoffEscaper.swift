@@ -6,9 +6,7 @@ public enum RoffEscaper {
     /// instructions per table cell of German text.
     static func characters(_ s: String, special: UInt8 = 0, replacement: String = "") -> String {
         guard needsEscaping(s, special: special, spaces: false) else { return s }
-        var out: [UInt8] = []
-        appendCharacters(s, to: &out, special: special, replacement: Array(replacement.utf8))
-        return String(decoding: out, as: UTF8.self)
+        return utf8String(reserving: s.utf8.count + 16) { appendCharacters(s, to: &$0, special: special, replacement: Array(replacement.utf8)) }
     }
 
     /// Whether `characters` changes `s`: anything but printable ASCII without a backslash and the
@@ -71,9 +69,7 @@ public enum RoffEscaper {
 
     /// A macro argument, quoted: `"` becomes `\(dq` (a raw quote would end the argument).
     public static func argument(_ s: String) -> String {
-        var out: [UInt8] = []
-        appendArgument(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        utf8String(reserving: s.utf8.count + 16) { appendArgument(s, to: &$0) }
     }
 
     /// `argument(s)` appended to `out`.
@@ -87,9 +83,7 @@ public enum RoffEscaper {
     /// break the argument, so they become `\ ` and `\(dq`.
     public static func embeddedArgument(_ s: String) -> String {
         guard needsEscaping(s, special: UInt8(ascii: "\""), spaces: true) else { return s }
-        var out: [UInt8] = []
-        appendEmbeddedArgument(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return utf8String(reserving: s.utf8.count + 16) { appendEmbeddedArgument(s, to: &$0) }
     }
 
     /// `embeddedArgument(s)` appended to `out`.
@@ -104,9 +98,7 @@ public enum RoffEscaper {
            !needsEscaping(s, special: UInt8(ascii: "@"), spaces: false) {
             return s
         }
-        var out: [UInt8] = []
-        appendTableCell(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return utf8String(reserving: s.utf8.count + 16) { appendTableCell(s, to: &$0) }
     }
 
     /// `tableCell(s)` appended to `out`.

@@ -22,9 +22,7 @@ public enum MarkdownEscaper {
            !s.containsUTF8Byte(where: { needsEscape[Int($0)] }) {
             return s
         }
-        var out: [UInt8] = []
-        append(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return utf8String(reserving: s.utf8.count + 16) { append(s, to: &$0) }
     }
 
     /// `text(s)`, appended to a page's bytes. Byte by byte: every character that needs a backslash

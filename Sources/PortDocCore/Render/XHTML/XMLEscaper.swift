@@ -3,18 +3,14 @@ public enum XMLEscaper {
     /// Character data: `&`, `<` and `>` (the last so that `]]>` can never appear).
     public static func text(_ s: String) -> String {
         guard s.containsUTF8Byte(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E }) else { return s }
-        var out: [UInt8] = []
-        appendText(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return utf8String(reserving: s.utf8.count + 16) { appendText(s, to: &$0) }
     }
 
     /// Attribute values in double quotes; also escapes the quotes and white space that
     /// attribute-value normalisation would otherwise change.
     public static func attribute(_ s: String) -> String {
         guard s.containsUTF8Byte(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else { return s }
-        var out: [UInt8] = []
-        appendAttribute(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return utf8String(reserving: s.utf8.count + 16) { appendAttribute(s, to: &$0) }
     }
 
     /// `text(s)`, appended to a page's bytes.
