@@ -59,7 +59,7 @@ public struct ProjectLoader: Sendable {
         // until the end.
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let queue = JobQueue()
-        let partsOfCatalog = (0..<catalogFiles.count).map { _ in CatalogPartsSlot() }
+        let partsOfCatalog = ResultsInOrder<CatalogInParts>(count: catalogFiles.count)
         for index in order {
             queue.add { [self] in
                 var local = Diagnostics()
@@ -72,10 +72,10 @@ public struct ProjectLoader: Sendable {
                     let size = text.utf8.count
                     if cores >= catalogPartsFromCores, size >= CatalogParser.splitThreshold,
                        let parts = CatalogParser.split(text, path: catalogPath, parts: min(4 * cores, max(2, size / (CatalogParser.splitThreshold / 2)))) {
-                        let slot = partsOfCatalog[index - catalogSlot]
-                        slot.start(parts)
-                        for k in 0..<parts.chunkCount { queue.add { slot.setChunk(k, CatalogParser.parseChunk(parts, k)) } }
-                        queue.add { slot.setHead(CatalogParser.parseHead(parts)) }
+                        let inParts = CatalogInParts(parts)
+                        partsOfCatalog.set(index - catalogSlot, inParts)
+                        for k in 0..<parts.chunkCount { queue.add { inParts.chunks.set(k, CatalogParser.parseChunk(parts, k)) } }
+                        queue.add { inParts.head.set(0, CatalogParser.parseHead(parts)) }
                         slots.store(index, local)
                         return
                     }
@@ -109,8 +109,8 @@ public struct ProjectLoader: Sendable {
         queue.run(workers: cores)
         // A catalog read in parts is put together (or, when a part reported anything, parsed again
         // in one piece for the exact diagnostics).
-        for (i, slot) in partsOfCatalog.enumerated() {
-            guard let (catalog, diags) = slot.assemble() else { continue }
+        for (i, inParts) in partsOfCatalog.values.enumerated() {
+            guard let (catalog, diags) = inParts?.assemble() else { continue }
             var local = slots.diagnostics[catalogSlot + i]
             local.append(contentsOf: diags)
             slots.store(catalogSlot + i, local)
@@ -263,22 +263,22 @@ public enum Limits {
 
 /// Results of the parallel part of `load()`, by slot: 0 for the presumed source text, then one per
 /// PO file, then one per catalog.
-/// The parts of one catalog read in parts, as their jobs finish.
-private final class CatalogPartsSlot: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var parts: CatalogParts?
-    private var head: CatalogPartResult?
-    private var chunks: [CatalogPartResult?] = []
+/// A catalog read in parts: its parts and their results as their jobs finish.
+private final class CatalogInParts: Sendable {
+    let parts: CatalogParts
+    let head = ResultsInOrder<CatalogPartResult>(count: 1)
+    let chunks: ResultsInOrder<CatalogPartResult>
 
-    func start(_ p: CatalogParts) { lock.lock(); parts = p; chunks = Array(repeating: nil, count: p.chunkCount); lock.unlock() }
-    func setHead(_ r: CatalogPartResult) { lock.lock(); head = r; lock.unlock() }
-    func setChunk(_ k: Int, _ r: CatalogPartResult) { lock.lock(); chunks[k] = r; lock.unlock() }
+    init(_ parts: CatalogParts) {
+        self.parts = parts
+        chunks = ResultsInOrder(count: parts.chunkCount)
+    }
 
-    /// nil when the catalog was not read in parts.
-    func assemble() -> (Catalog?, [Diagnostic])? {
-        lock.lock(); defer { lock.unlock() }
-        guard let parts, let head else { return nil }
-        return CatalogParser.assemble(parts, head: head, chunks: chunks.compactMap { $0 })
+    /// The catalog from every part's result (`CatalogParser.assemble`, which parses the whole
+    /// text again when any part is missing or reported anything).
+    func assemble() -> (Catalog?, [Diagnostic]) {
+        guard let head = head.values[0] else { return CatalogParser.parse(parts.text, path: parts.path) }
+        return CatalogParser.assemble(parts, head: head, chunks: chunks.values.compactMap { $0 })
     }
 }
 

@@ -9,22 +9,12 @@ public struct Template: Sendable {
     /// Adds every name part of every variable and section to `names`, and the names of the
     /// partials it includes to `partials`.
     func collectNames(into names: inout Set<String>, partials: inout Set<String>) {
-        func walk(_ nodes: [TemplateNode]) {
-            for node in nodes {
-                switch node {
-                case .variable(_, let path, _, _): names.formUnion(path)
-                case .section(_, let path, _, let body, _): names.formUnion(path); walk(body)
-                case .partial(let name, _): partials.insert(name)
-                case .text, .startTagEnd: break
-                }
-            }
-        }
-        walk(nodes)
+        for name in program.names { names.formUnion(name.path.map(\.string)) }
+        partials.formUnion(program.partials.map(\.name))
     }
 
     public let path: String
-    let nodes: [TemplateNode]
-    /// `nodes` compiled once, for rendering.
+    /// The parsed and slot-annotated nodes, compiled once.
     let program: TemplateProgram
 
     /// The output format's rules: where each variable lands and how text is escaped there.
@@ -35,7 +25,7 @@ public struct Template: Sendable {
     public static func parse(_ text: String, path: String, syntax: any TemplateSyntax = PlainSyntax()) -> Result<Template, Diagnostic> {
         TemplateParser(text: text, path: path).parse()
             .flatMap { syntax.annotate($0, path: path) }
-            .map { Template(path: path, nodes: $0, program: TemplateProgram($0), syntax: syntax) }
+            .map { Template(path: path, program: TemplateProgram($0), syntax: syntax) }
     }
 
     /// Renders with `context`; `partials` maps partial names to parsed templates.

@@ -45,7 +45,7 @@ public struct XHTMLSyntax: TemplateSyntax {
     /// `bdi`). The one place XHTML marks text.
     static func marked(_ markup: String, _ mark: TextValue) -> String {
         guard mark.isMarked else { return markup }
-        return "<span" + (mark.lang != nil ? " class=\"fallback\"" : "") + markAttributes(mark) + ">" + markup + "</span>"
+        return utf8String { out in appendMarked(mark, to: &out) { $0.append(contentsOf: markup.utf8) } }
     }
 
     /// `marked` on bytes: what `body` appends, inside the `<span>` that `mark` needs, if any.
