@@ -33,7 +33,7 @@ let package = Package(
         // `portdoc serve`: a temporary build, an HTTP server, reloads and the error overlay.
         .target(name: "PortDocPreview", dependencies: ["PortDocIO", "PortDocCore", .product(name: "FlyingFox", package: "FlyingFox")]),
         // What both programs share: options, diagnostics on the terminal, signals, exit codes.
-        .target(name: "PortDocCommandLine", dependencies: ["PortDocIO", "PortDocCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "PortDocCommandLine", dependencies: ["PortDocIO", "PortDocCore", "XHTMLValidation", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The server of `portdoc serve`, which `portdoc` starts: FlyingFox links Foundation's
         // networking and libcurl, which only this program then loads.
         .executableTarget(

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import PortDocCore
 import PortDocIO
+import XHTMLValidation
 
 // What the two executables share: `portdoc` and `portdoc-serve`, the helper that `portdoc serve`
 // runs so that the HTTP server (and the networking part of Foundation and libcurl, which FlyingFox
@@ -37,7 +38,7 @@ public func report(_ diagnostics: [Diagnostic]) {
 
 public enum Terminal {
     public static var colorOnStandardError: Bool {
-        let env = ProcessInfo.processInfo.environment
+        let env = ProcessEnvironment.values
         return isatty(STDERR_FILENO) == 1 && env["NO_COLOR"].map(\.isEmpty) != false && env["TERM"] != "dumb"
     }
 

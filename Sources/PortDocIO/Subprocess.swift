@@ -1,5 +1,6 @@
 import CPortDocSystem
 import Foundation
+import XHTMLValidation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -49,7 +50,7 @@ public enum Subprocess {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         if let directory { _ = portdoc_spawn_addchdir(&actions, directory) }
-        let env = environment ?? ProcessInfo.processInfo.environment
+        let env = environment ?? ProcessEnvironment.values
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -67,7 +68,7 @@ public enum Subprocess {
     }
 
     /// The full path of `name` on `PATH` (or `name` itself when it holds a slash), or nil.
-    public static func find(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+    public static func find(_ name: String, path: String? = ProcessEnvironment.values["PATH"]) -> String? {
         if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
         for dir in (path ?? "/usr/bin:/bin").split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
             return "\(dir)/\(name)"

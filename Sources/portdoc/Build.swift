@@ -51,7 +51,7 @@ struct Build: ParsableCommand {
     var settings: [String] {
         ["locales=\(locales.sorted().joined(separator: ","))", "formats=\(formats.sorted().joined(separator: ","))",
          "output=\(output)", "pseudo=\(pseudo)", "strict=\(strict)",
-         "SOURCE_DATE_EPOCH=\(ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] ?? "unset")"]
+         "SOURCE_DATE_EPOCH=\(ProcessEnvironment.values["SOURCE_DATE_EPOCH"] ?? "unset")"]
     }
 
     func run() throws {
@@ -112,7 +112,7 @@ final class ProgressLine: @unchecked Sendable {  // guarded by `lock`
     private let start = Date()
     private var lastDrawn: Date?
 
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    init(environment: [String: String] = ProcessEnvironment.values) {
         enabled = isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb" && (environment["CI"] ?? "").isEmpty
     }
 
@@ -138,7 +138,7 @@ final class ProgressLine: @unchecked Sendable {  // guarded by `lock`
 
 /// With PORTDOC_TIMINGS=1, prints how long each phase took to standard error (for profiling).
 final class PhaseTimer {
-    private let enabled = ProcessInfo.processInfo.environment["PORTDOC_TIMINGS"] == "1"
+    private let enabled = ProcessEnvironment.values["PORTDOC_TIMINGS"] == "1"
     private var last = Date()
 
     func mark(_ phase: String) {

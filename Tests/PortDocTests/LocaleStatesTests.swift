@@ -372,6 +372,21 @@ struct TemplateSlotTests {
             == .success("<p><span class=\"fallback\" lang=\"de\" xml:lang=\"de\">Zurück</span> <span class=\"fallback\" lang=\"en\" xml:lang=\"en\" dir=\"ltr\">x</span></p>"))
     }
 
+    /// The XHTML scanner reads bytes: names in any case, text in any script around the places it
+    /// looks at, `/>` after blanks, comments holding `--` and `->`.
+    @Test func theScannerFindsSlotsAmongTextInAnyScript() {
+        let fallback: TemplateValue = .text(TextValue("Zurück", lang: "de"))
+        let context: TemplateValue = ["f": fallback, "t": "<ü>"]
+        #expect(render("<!-- ü -- -> --><TITLE>{{f}}</TITLE ><p>日本語 {{t}}</p>", context, syntax: XHTMLSyntax())
+            == .success("<!-- ü -- -> --><TITLE lang=\"de\" xml:lang=\"de\">Zurück</TITLE ><p>日本語 &lt;ü&gt;</p>"))
+        #expect(render("<img alt=\"{{f}}\" data-x='ü\"'\t />", context, syntax: XHTMLSyntax())
+            == .success("<img alt=\"Zurück\" data-x='ü\"' lang=\"de\" xml:lang=\"de\"\t />"))
+        #expect(render("<p XML:LANG=\"ar\" title=\"{{f}}\">عربي</p>", context, syntax: XHTMLSyntax())
+            == .success("<p XML:LANG=\"ar\" title=\"Zurück\">عربي</p>"))
+        guard case .failure(let a) = Template.parse("<p>ü</p><日本 {{x}}>", path: "t.mustache", syntax: XHTMLSyntax()) else { Issue.record(); return }
+        #expect(a.description == "t.mustache:1:13: error: '{{x}}' stands inside a tag but outside an attribute value; put it inside an attribute's quotes [template.slot]")
+    }
+
     @Test func markupWhereOnlyTextMayStandIsAPositionedError() {
         let context: TemplateValue = ["m": .markup("<a href=\"u\">u</a>")]
         #expect(render("<p>\n<a title=\"{{m}}\">x</a>", context, syntax: XHTMLSyntax())

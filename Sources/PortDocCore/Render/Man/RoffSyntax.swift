@@ -17,13 +17,14 @@ public struct RoffSyntax: TemplateSyntax {
         }
     }
 
+    /// Reads roff template text on its UTF-8 bytes (every byte it looks for is ASCII).
     struct Scanner: SlotScanner {
         struct State: Equatable {
             var atLineStart = true
             /// The current line starts with `.` or `'`.
             var requestLine = false
-            /// The last character written on this line.
-            var last: Character = "\n"
+            /// The last byte written on this line.
+            var last = UInt8(ascii: "\n")
 
             static func == (a: State, b: State) -> Bool { a.requestLine == b.requestLine }
         }
@@ -31,12 +32,12 @@ public struct RoffSyntax: TemplateSyntax {
         var initial: State { State() }
 
         func advance(_ state: inout State, over text: String) -> [TemplateNode] {
-            for c in text {
-                if c == "\n" {
+            for c in text.utf8 {
+                if c == UInt8(ascii: "\n") {
                     state = State()
                     continue
                 }
-                if state.atLineStart { state.requestLine = c == "." || c == "'" }
+                if state.atLineStart { state.requestLine = c == UInt8(ascii: ".") || c == UInt8(ascii: "'") }
                 state.atLineStart = false
                 state.last = c
             }
@@ -45,14 +46,14 @@ public struct RoffSyntax: TemplateSyntax {
 
         func slot(at state: State, next: String?) -> Result<TemplateSlot, SlotProblem> {
             guard state.requestLine else { return .success(.markup) }
-            let after = next?.first
-            let standalone = state.last == " " && (after == nil || after == " " || after == "\n")
+            let after = next?.utf8.first
+            let standalone = state.last == UInt8(ascii: " ") && (after == nil || after == UInt8(ascii: " ") || after == UInt8(ascii: "\n"))
             return .success(.macroArgument(standalone: standalone))
         }
 
         func afterVariable(_ state: inout State, slot: TemplateSlot) {
             state.atLineStart = false
-            state.last = "x"
+            state.last = UInt8(ascii: "x")
         }
     }
 }
