@@ -12,6 +12,14 @@ public struct Graphviz: Sendable {
     /// A folder holding links to the core and dot-layout plugins and their `config6a`
     /// (`GVBINDIR`): no Pango, no Cairo.
     public let pluginDirectory: URL
+    /// Layouts made before, by this `dot` and these plugins; nil: none kept.
+    public let layouts: LayoutCache?
+
+    public init(dot: URL, pluginDirectory: URL, layouts: LayoutCache? = nil) {
+        self.dot = dot
+        self.pluginDirectory = pluginDirectory
+        self.layouts = layouts
+    }
 
     /// Folders where Debian and others install Graphviz's plugins.
     static let pluginFolders = ["/usr/lib/x86_64-linux-gnu/graphviz", "/usr/lib/aarch64-linux-gnu/graphviz",
@@ -53,7 +61,9 @@ public struct Graphviz: Sendable {
                 throw DiagnosticsError([.error("cannot prepare Graphviz's plugin folder: \(error.localizedDescription)", at: nil, id: "diagram.graphviz")])
             }
         }
-        return Graphviz(dot: URL(fileURLWithPath: dot), pluginDirectory: target)
+        let identity = ([dot] + plugins.map { "\(folder)/\($0)" }).map(LayoutCache.fileIdentity).joined(separator: "\n")
+        return Graphviz(dot: URL(fileURLWithPath: dot), pluginDirectory: target,
+                        layouts: LayoutCache(folder: cache.appendingPathComponent("layouts"), identity: identity))
     }
 
     /// A stable FNV-1a hash of a string, for folder names (Swift's hashValue changes per process).
@@ -71,10 +81,13 @@ public struct Graphviz: Sendable {
     /// Starts laying out `dotText` and returns at once: `Layout.svg()` waits for the SVG. A build
     /// starts each diagram before rendering the document's other formats, so that `dot` (about
     /// 5 ms a diagram, most of it starting up) runs while they render.
+    /// A layout made before by the same `dot` and plugins from the same text is read from the
+    /// cache instead.
     public func start(_ dotText: String, path: String) -> Layout {
+        if let svg = layouts?.svg(for: dotText) { return Layout(svg: svg) }
         do {
             let running = try Subprocess.start(dot.path, ["-Tsvg"], input: Data(dotText.utf8), environment: Self.environment(pluginDirectory))
-            return Layout(running: running, dot: dot.path, path: path)
+            return Layout(running: running, dot: dot.path, path: path, store: layouts.map { ($0, dotText) })
         } catch {
             return Layout(failure: .error("cannot run \(dot.path): \(error.description)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
         }
@@ -86,12 +99,17 @@ public struct Graphviz: Sendable {
         let dot: String
         let path: String
         let failure: Diagnostic?
+        let cached: String?
+        /// Where to keep the SVG once made, and the text it is made from.
+        let store: (cache: LayoutCache, text: String)?
 
-        init(running: Subprocess.Running, dot: String, path: String) {
+        init(running: Subprocess.Running, dot: String, path: String, store: (LayoutCache, String)?) {
             self.running = running
             self.dot = dot
             self.path = path
+            self.store = store
             failure = nil
+            cached = nil
         }
 
         init(failure: Diagnostic) {
@@ -99,16 +117,31 @@ public struct Graphviz: Sendable {
             dot = ""
             path = ""
             self.failure = failure
+            cached = nil
+            store = nil
         }
 
-        /// Waits for `dot`; its complaints become diagnostics at the output file.
+        init(svg: String) {
+            running = nil
+            dot = ""
+            path = ""
+            failure = nil
+            cached = svg
+            store = nil
+        }
+
+        /// Waits for `dot`; its complaints become diagnostics at the output file. A layout that
+        /// `dot` made without a word is kept for the next build.
         public func svg() -> Result<String, Diagnostic> {
+            if let cached { return .success(cached) }
             guard let running else { return .failure(failure!) }
             let result = running.wait()
             guard result.status == 0, !result.stdout.isEmpty else {
                 return .failure(.error("Graphviz could not lay out the diagram: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
             }
-            return .success(String(decoding: result.stdout, as: UTF8.self))
+            let svg = String(decoding: result.stdout, as: UTF8.self)
+            if let store, result.stderr.isEmpty { store.cache.keep(svg, for: store.text) }
+            return .success(svg)
         }
     }
 
@@ -120,5 +153,65 @@ public struct Graphviz: Sendable {
     static func run(_ executable: URL, _ arguments: [String], input: Data, pluginDirectory: URL) throws -> (status: Int32, stdout: Data, stderr: String) {
         let result = try Subprocess.run(executable.path, arguments, input: input, environment: environment(pluginDirectory))
         return (result.status, result.stdout, result.stderr)
+    }
+}
+
+/// The SVGs `dot` made, in the user's cache folder: one file per DOT text, named by its hash and
+/// holding the text it was made from, so that a hit is checked byte for byte, never trusted to
+/// the hash. `identity` (the path, size and modification time of `dot` and of each plugin) is
+/// part of both, so another Graphviz makes its own layouts. At most `limit` files are kept: a
+/// hit renews a file's modification time, and the oldest go first. Best effort: a cache that
+/// cannot be read or written costs only the `dot` run.
+public struct LayoutCache: Sendable {
+    public let folder: URL
+    public let identity: String
+    public var limit = 256
+
+    public init(folder: URL, identity: String) {
+        self.folder = folder
+        self.identity = identity
+    }
+
+    /// `path size mtime` of a file (through symbolic links), or `path missing`.
+    static func fileIdentity(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "\(path) missing" }
+        return "\(path) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+
+    /// What a file starts with before the SVG: a format line, the identity and the DOT text.
+    func header(_ text: String) -> [UInt8] {
+        Array("portdoc layout 1\n\(identity)\n\(text.utf8.count)\n\(text)".utf8)
+    }
+
+    /// The file that holds the layout of `text`.
+    public func file(_ text: String) -> String {
+        folder.appendingPathComponent("\(Graphviz.stableHash(identity + "\n" + text)).svg").path
+    }
+
+    /// The SVG made before from `text`, or nil.
+    public func svg(for text: String) -> String? {
+        let path = file(text)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let bytes = [UInt8](data)
+        let head = header(text)
+        guard bytes.count > head.count, bytes.starts(with: head) else { return nil }
+        _ = utimes(path, nil)
+        return String(decoding: bytes[head.count...], as: UTF8.self)
+    }
+
+    /// Keeps `svg`, made from `text`; the oldest files go when there are more than `limit`.
+    public func keep(_ svg: String, for text: String) {
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        UserCache.replace(URL(fileURLWithPath: file(text)), with: Data(header(text) + Array(svg.utf8)))
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        let files = names.filter { $0.hasSuffix(".svg") && !$0.hasPrefix(".") }
+        guard files.count > limit else { return }
+        let dated = files.map { name -> (name: String, time: Int) in
+            var info = stat()
+            let path = folder.appendingPathComponent(name).path
+            return (path, stat(path, &info) == 0 ? Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec) : 0)
+        }
+        for old in dated.sorted(by: { $0.time < $1.time }).prefix(files.count - limit) { unlink(old.name) }
     }
 }

@@ -179,6 +179,44 @@ struct DiagramTests {
             $0.contains("a connection names an endpoint twice")
         })
     }
+
+    /// Layouts are kept per DOT text and Graphviz: a hit needs the same text and the same `dot`,
+    /// checked byte for byte, and the oldest go beyond the limit.
+    @Test func layoutsAreKeptPerTextAndGraphviz() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("layouts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var cache = LayoutCache(folder: folder, identity: "/usr/bin/dot 1 2.3")
+        cache.limit = 3
+        #expect(cache.svg(for: "digraph { a }") == nil)
+        cache.keep("<svg>a</svg>\n", for: "digraph { a }")
+        #expect(cache.svg(for: "digraph { a }") == "<svg>a</svg>\n")
+        #expect(cache.svg(for: "digraph { b }") == nil)
+        #expect(LayoutCache(folder: folder, identity: "/usr/bin/dot 1 2.4").svg(for: "digraph { a }") == nil)
+        // A file under the right name whose text differs (a hash collision, a damaged file) is no hit.
+        let file = URL(fileURLWithPath: cache.file("digraph { a }"))
+        let stored = try String(contentsOf: file, encoding: .utf8)
+        try stored.replacingOccurrences(of: "digraph { a }", with: "digraph { c }").write(to: file, atomically: true, encoding: .utf8)
+        #expect(cache.svg(for: "digraph { a }") == nil)
+        try Data().write(to: file)
+        #expect(cache.svg(for: "digraph { a }") == nil)
+        // A Graphviz whose dot cannot run still serves what was kept, and fails on anything else.
+        cache.keep("<svg>a</svg>\n", for: "digraph { a }")
+        let graphviz = Graphviz(dot: URL(fileURLWithPath: "/nonexistent/dot"), pluginDirectory: folder, layouts: cache)
+        #expect(try graphviz.svg("digraph { a }", path: "x.svg").get() == "<svg>a</svg>\n")
+        #expect((try? graphviz.svg("digraph { b }", path: "x.svg").get()) == nil)
+        var old = [timeval(tv_sec: 999_000, tv_usec: 0), timeval(tv_sec: 999_000, tv_usec: 0)]
+        _ = utimes(cache.file("digraph { a }"), &old)
+        for (n, text) in ["digraph { 1 }", "digraph { 2 }", "digraph { 3 }", "digraph { 4 }"].enumerated() {
+            // Modification times a second apart, whatever the file system's resolution.
+            cache.keep("<svg>\(n)</svg>", for: text)
+            var times = [timeval(tv_sec: 1_000_000 + n, tv_usec: 0), timeval(tv_sec: 1_000_000 + n, tv_usec: 0)]
+            _ = utimes(cache.file(text), &times)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
+        #expect(left.count == 3)
+        #expect(cache.svg(for: "digraph { a }") == nil && cache.svg(for: "digraph { 1 }") == nil)
+        #expect(cache.svg(for: "digraph { 4 }") == "<svg>3</svg>" && cache.svg(for: "digraph { 2 }") == "<svg>1</svg>")
+    }
 }
 
 @Suite("row anchors")
