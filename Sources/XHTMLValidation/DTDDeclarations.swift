@@ -2,31 +2,66 @@
 import Glibc
 #endif
 
+/// What a document needs of a DTD: the names of the elements it may use, of the attributes it may
+/// give them and of the entities it may refer to. Each set is a superset found by a scan of the
+/// document's bytes (`DTDDeclarations.needs(in:)`).
+struct DTDNeeds: Sendable, Equatable {
+    var elements: Set<String>
+    var attributes: Set<String>
+    var entities: Set<String>
+
+    func isSubset(of other: DTDNeeds) -> Bool {
+        elements.isSubset(of: other.elements) && attributes.isSubset(of: other.attributes) && entities.isSubset(of: other.entities)
+    }
+
+    mutating func formUnion(_ other: DTDNeeds) {
+        elements.formUnion(other.elements)
+        attributes.formUnion(other.attributes)
+        entities.formUnion(other.entities)
+    }
+}
+
 /// The declarations of a flattened DTD (`FlattenedDTD`), filed by the element they declare, so that
-/// a document can be validated against only the declarations of the elements it uses.
+/// a document can be validated against only the declarations it needs.
 ///
 /// That gives libxml2 the same answers for that document as the whole DTD: an element's content
 /// model and its attribute list are read only when the element occurs (a content model names other
-/// elements as plain names, declared or not), an element the DTD does not declare is missing from
-/// both, and the entity and notation declarations, which attribute types may name, are kept in
-/// every subset. The document itself is parsed without the DTD, so no entity of the DTD can add
-/// elements to it. The SVG 1.1 DTD has 4,352 attribute declarations; the diagram uses 7 of its 80
-/// elements and needs 440 of them, so parsing its subset costs a tenth of parsing the whole DTD
-/// (and so does each thread's copy, and freeing them).
+/// elements as plain names, declared or not), and an element the DTD does not declare is missing
+/// from both. Of an element's attribute list, a declaration counts only when the attribute is
+/// given (a default value fills in no attribute the document lacks, since the document is parsed
+/// without the DTD), or when it is #REQUIRED, whose absence is an error: so a subset keeps the
+/// declarations of the attributes the document gives and every #REQUIRED one. An entity
+/// declaration counts only when the document refers to the entity; notations, parameter entities
+/// and anything not read as one attribute or one general entity with plain text are in every
+/// subset. The SVG 1.1 DTD has 4,352 attribute declarations; the diagram uses 7 of its 80
+/// elements, whose lists hold 440 of them, and 22 attribute names, which keep 67: parsing that
+/// subset costs a fiftieth of parsing the whole DTD (and so does each thread's copy, and freeing
+/// them).
 struct DTDDeclarations: Sendable {
+    /// An entity or notation declaration, and the general entity it declares (nil: a notation or
+    /// parameter entity, in every subset).
+    private struct Shared: Sendable {
+        var range: Range<Int>
+        var entity: String?
+    }
+
     private let text: [UInt8]
-    /// Entity and notation declarations: in every subset.
-    private let shared: [Range<Int>]
+    /// Entity and notation declarations, in the order of the DTD.
+    private let shared: [Shared]
     /// Each element's declaration and attribute-list declarations, in the order of the DTD.
     private let byElement: [String: [Range<Int>]]
 
     /// Files the declarations of a flattened DTD; nil when the text is anything else (a comment,
     /// a processing instruction, an unknown or unterminated declaration), so that the caller
-    /// parses it whole instead of guessing.
+    /// parses it whole instead of guessing. Attribute lists are read only when a subset needs
+    /// their element (reading the SVG DTD's 4,352 here tripled the cost of filing it).
     init?(_ text: [UInt8]) {
         self.text = text
-        var shared: [Range<Int>] = []
+        var shared: [Shared] = []
         var byElement: [String: [Range<Int>]] = [:]
+        // An entity named in a declaration's text (an attribute's default value, another entity's
+        // value) makes every entity declaration stay in every subset.
+        var entitiesNamedInDeclarations = false
         let filed = text.withUnsafeBufferPointer { t -> Bool in
             let n = t.count
             func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -50,11 +85,11 @@ struct DTDDeclarations: Sendable {
                 let start = i
                 guard matches("<!", at: i) else { return false }
                 i += 2
-                let perElement: Bool
-                if matches("ELEMENT", at: i) { perElement = true; i += 7 }
-                else if matches("ATTLIST", at: i) { perElement = true; i += 7 }
-                else if matches("ENTITY", at: i) { perElement = false; i += 6 }
-                else if matches("NOTATION", at: i) { perElement = false; i += 8 }
+                let perElement: Bool, entity: Bool
+                if matches("ELEMENT", at: i) { perElement = true; entity = false; i += 7 }
+                else if matches("ATTLIST", at: i) { perElement = true; entity = false; i += 7 }
+                else if matches("ENTITY", at: i) { perElement = false; entity = true; i += 6 }
+                else if matches("NOTATION", at: i) { perElement = false; entity = false; i += 8 }
                 else { return false }
                 guard i < n, isSpace(t[i]) else { return false }
                 while i < n, isSpace(t[i]) { i += 1 }
@@ -66,12 +101,20 @@ struct DTDDeclarations: Sendable {
                 var quote: UInt8 = 0
                 while i < n {
                     let b = t[i]
-                    if quote != 0 { if b == quote { quote = 0 } } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: ">") { break }
+                    if quote != 0 {
+                        if b == quote { quote = 0 }
+                        else if b == UInt8(ascii: "&"), i + 1 < n, t[i + 1] != UInt8(ascii: "#") { entitiesNamedInDeclarations = true }
+                    } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") { quote = b } else if b == UInt8(ascii: ">") { break }
                     i += 1
                 }
                 guard i < n else { return false }
                 i += 1
-                guard perElement else { shared.append(start..<i); continue }
+                guard perElement else {
+                    // A parameter entity (`<!ENTITY % name …>`) stays in every subset.
+                    let general = entity && (t[name.lowerBound] != UInt8(ascii: "%") || name.count > 1)
+                    shared.append(Shared(range: start..<i, entity: general ? String(decoding: UnsafeBufferPointer(rebasing: t[name]), as: UTF8.self) : nil))
+                    continue
+                }
                 if let c = current, c.name.count == name.count, t[c.name].elementsEqual(t[name]) {
                     current!.ranges.append(start..<i)
                 } else {
@@ -83,18 +126,38 @@ struct DTDDeclarations: Sendable {
             return true
         }
         guard filed, !byElement.isEmpty else { return nil }
-        self.shared = shared
+        self.shared = entitiesNamedInDeclarations ? shared.map { Shared(range: $0.range) } : shared
         self.byElement = byElement
     }
 
     /// The names of the elements the DTD declares or gives attributes to.
     var elements: Set<String> { Set(byElement.keys) }
 
-    /// The declarations of `names` (names the DTD does not know are left out) and every entity and
-    /// notation declaration, in the order of the DTD.
-    func subset(_ names: Set<String>) -> [UInt8] {
-        var ranges = shared
-        for name in names { ranges += byElement[name] ?? [] }
+    /// The declarations a document with `needs` needs, in the order of the DTD (names the DTD
+    /// does not know are left out).
+    func subset(_ needs: DTDNeeds) -> [UInt8] {
+        subset(needs.elements, attributes: needs.attributes, entities: needs.entities)
+    }
+
+    /// The declarations of the elements `names`, of their attributes in `attributes` (nil: all)
+    /// and of their #REQUIRED attributes, of the entities in `entities` (nil: all), and every
+    /// notation and parameter entity, in the order of the DTD. An attribute-list declaration that
+    /// is not read as one definition, and an attribute declared twice for one element (the first
+    /// declaration counts), are kept whenever their element is.
+    func subset(_ names: Set<String>, attributes: Set<String>? = nil, entities: Set<String>? = nil) -> [UInt8] {
+        var ranges: [Range<Int>] = []
+        for d in shared where d.entity == nil || entities?.contains(d.entity!) != false { ranges.append(d.range) }
+        for name in names {
+            guard let declarations = byElement[name] else { continue }
+            guard let attributes else { ranges += declarations; continue }
+            let read = declarations.map { Self.attributeDefinition(text, $0) }
+            var counts: [String: Int] = [:]
+            for case let definition? in read { counts[definition.name, default: 0] += 1 }
+            for (range, definition) in zip(declarations, read) {
+                guard let definition, !definition.required, counts[definition.name] == 1 else { ranges.append(range); continue }
+                if attributes.contains(definition.name) { ranges.append(range) }
+            }
+        }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var out: [UInt8] = []
         out.reserveCapacity(ranges.reduce(0) { $0 + $1.count + 1 })
@@ -103,6 +166,131 @@ struct DTDDeclarations: Sendable {
             out.append(0x0A)
         }
         return out
+    }
+
+    /// The attribute an attribute-list declaration declares, when it holds exactly one definition,
+    /// and whether it is #REQUIRED; nil for an element declaration and anything else.
+    static func attributeDefinition(_ text: [UInt8], _ range: Range<Int>) -> (name: String, required: Bool)? {
+        text.withUnsafeBufferPointer { t in
+            var i = range.lowerBound
+            let end = range.upperBound
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+            func skipSpace() -> Bool {
+                let start = i
+                while i < end, isSpace(t[i]) { i += 1 }
+                return i > start
+            }
+            func word() -> Range<Int> {
+                let start = i
+                while i < end, !isSpace(t[i]), t[i] != UInt8(ascii: ">"), t[i] != UInt8(ascii: "("), t[i] != UInt8(ascii: "\""), t[i] != UInt8(ascii: "'") { i += 1 }
+                return start..<i
+            }
+            func `is`(_ range: Range<Int>, _ word: StaticString) -> Bool {
+                range.count == word.utf8CodeUnitCount && range.indices.allSatisfy { t[$0] == word.utf8Start[$0 - range.lowerBound] }
+            }
+            func group() -> Bool {
+                guard i < end, t[i] == UInt8(ascii: "(") else { return false }
+                while i < end, t[i] != UInt8(ascii: ")") { i += 1 }
+                guard i < end else { return false }
+                i += 1
+                return true
+            }
+            func quoted() -> Bool {
+                guard i < end, t[i] == UInt8(ascii: "\"") || t[i] == UInt8(ascii: "'") else { return false }
+                let quote = t[i]
+                i += 1
+                while i < end, t[i] != quote { i += 1 }
+                guard i < end else { return false }
+                i += 1
+                return true
+            }
+            guard `is`(i..<min(i + 9, end), "<!ATTLIST") else { return nil }
+            i += 9
+            // The element, the attribute, and its type: an enumeration, NOTATION and its
+            // enumeration, or a keyword.
+            guard skipSpace(), !word().isEmpty, skipSpace() else { return nil }
+            let name = word()
+            guard !name.isEmpty, skipSpace(), i < end else { return nil }
+            if t[i] == UInt8(ascii: "(") {
+                guard group() else { return nil }
+            } else {
+                let type = word()
+                guard !type.isEmpty else { return nil }
+                if `is`(type, "NOTATION") { _ = skipSpace(); guard group() else { return nil } }
+            }
+            guard skipSpace(), i < end else { return nil }
+            // DefaultDecl: #REQUIRED, #IMPLIED, or a value, #FIXED or not.
+            var required = false
+            if t[i] == UInt8(ascii: "#") {
+                let keyword = word()
+                if `is`(keyword, "#REQUIRED") { required = true }
+                else if `is`(keyword, "#FIXED") { guard skipSpace(), quoted() else { return nil } }
+                else if !`is`(keyword, "#IMPLIED") { return nil }
+            } else {
+                guard quoted() else { return nil }
+            }
+            _ = skipSpace()
+            guard i == end - 1, t[i] == UInt8(ascii: ">") else { return nil }
+            return (String(decoding: UnsafeBufferPointer(rebasing: t[name]), as: UTF8.self), required)
+        }
+    }
+
+    /// What a document needs of a DTD (see `DTDNeeds`).
+    static func needs(in bytes: UnsafeBufferPointer<UInt8>) -> DTDNeeds {
+        DTDNeeds(elements: tagNames(in: bytes), attributes: attributeNames(in: bytes), entities: entityNames(in: bytes))
+    }
+
+    /// Every name before an '=' (and the white space before it) in `bytes`: in a well-formed
+    /// document a superset of the attribute names it gives (an '=' in text or in a value adds a
+    /// few more, which only makes a subset larger).
+    static func attributeNames(in bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
+        names(in: bytes, after: nil, before: UInt8(ascii: "="))
+    }
+
+    /// Every name between '&' and ';' in `bytes` (character references left out): a superset of
+    /// the entities a document refers to.
+    static func entityNames(in bytes: UnsafeBufferPointer<UInt8>) -> Set<String> {
+        names(in: bytes, after: UInt8(ascii: "&"), before: nil)
+    }
+
+    /// The names that end before each `before` (a run of bytes that are not white space, quotes,
+    /// '<', '>', '/' or '=', ending at optional white space) or start after each `after` (ending
+    /// at ';', no white space, quote or '<' in it); found by memchr, with the last few names
+    /// compared before a String is made and hashed.
+    private static func names(in bytes: UnsafeBufferPointer<UInt8>, after: UInt8?, before: UInt8?) -> Set<String> {
+        var names = Set<String>()
+        guard let base = bytes.baseAddress else { return names }
+        let n = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        func ends(_ b: UInt8) -> Bool {
+            isSpace(b) || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "/") || b == UInt8(ascii: "=")
+        }
+        var recent: [(start: Int, count: Int)] = []
+        var next = 0
+        var i = 0
+        while i < n {
+            guard let found = memchr(base + i, Int32(after ?? before!), n - i) else { break }
+            let at = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            i = at + 1
+            var start: Int, end: Int
+            if after != nil {
+                start = at + 1
+                end = start
+                while end < n, base[end] != UInt8(ascii: ";"), !ends(base[end]), base[end] != UInt8(ascii: "&") { end += 1 }
+                guard end < n, base[end] == UInt8(ascii: ";"), end > start, base[start] != UInt8(ascii: "#") else { continue }
+            } else {
+                end = at
+                while end > 0, isSpace(base[end - 1]) { end -= 1 }
+                start = end
+                while start > 0, !ends(base[start - 1]) { start -= 1 }
+                guard end > start else { continue }
+            }
+            let count = end - start
+            if recent.contains(where: { $0.count == count && memcmp(base + $0.start, base + start, count) == 0 }) { continue }
+            names.insert(String(decoding: UnsafeBufferPointer(start: base + start, count: count), as: UTF8.self))
+            if recent.count < 8 { recent.append((start, count)) } else { recent[next] = (start, count); next = (next + 1) % 8 }
+        }
+        return names
     }
 
     /// Every name that follows a '<' in `bytes`: in a well-formed document (the only kind that is

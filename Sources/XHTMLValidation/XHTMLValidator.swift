@@ -53,9 +53,9 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     private let condition = NSCondition()
     /// Where copies come from (guarded by `condition`).
     private var source: Source
-    /// Every element name asked for so far; a new subset covers them all, so that later documents
-    /// find a copy that covers theirs (guarded by `condition`).
-    private var requested = Set<String>()
+    /// Every element, attribute and entity name asked for so far; a new subset covers them all, so
+    /// that later documents find a copy that covers theirs (guarded by `condition`).
+    private var requested = DTDNeeds(elements: [], attributes: [], entities: [])
     /// Whether pages are scanned for the element names they use (`DTDDeclarations`).
     private let subsetting: Bool
 
@@ -70,13 +70,13 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
 
     private struct Copy {
         var dtd: xmlDtdPtr
-        /// The elements it declares when it is a subset; nil for the whole DTD.
-        var elements: Set<String>?
+        /// What it declares when it is a subset; nil for the whole DTD.
+        var covered: DTDNeeds?
 
-        func covers(_ names: Set<String>?) -> Bool {
-            guard let elements else { return true }
-            guard let names else { return false }
-            return names.isSubset(of: elements)
+        func covers(_ needs: DTDNeeds?) -> Bool {
+            guard let covered else { return true }
+            guard let needs else { return false }
+            return needs.isSubset(of: covered)
         }
     }
 
@@ -109,7 +109,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         self.source = source
         if case .declarations = source { subsetting = true } else { subsetting = false }
         if let first {
-            available = [Copy(dtd: first, elements: nil)]
+            available = [Copy(dtd: first, covered: nil)]
             created = 1
         }
     }
@@ -133,11 +133,11 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         condition.unlock()
     }
 
-    /// Lends `body` a DTD copy that declares every element of `names` (nil: the whole DTD): a free
+    /// Lends `body` a DTD copy that declares all that `needs` names (nil: the whole DTD): a free
     /// one, a new one while fewer than `maxCopies` exist (replacing a free one that does not cover
-    /// `names` when there are that many), or the next one given back.
-    private func withDTD(covering names: Set<String>?, _ body: (xmlDtdPtr) -> [Diagnostic]) -> [Diagnostic] {
-        guard let copy = acquire(names) else {
+    /// `needs` when there are that many), or the next one given back.
+    private func withDTD(covering needs: DTDNeeds?, _ body: (xmlDtdPtr) -> [Diagnostic]) -> [Diagnostic] {
+        guard let copy = acquire(needs) else {
             return [.error("cannot load the \(dtd.name) DTD: neither its cached declarations nor its files parse any more", at: nil, id: "\(dtd.idPrefix).dtd-missing")]
         }
         defer {
@@ -150,7 +150,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     }
 
     /// nil when no copy can be made and none exists to wait for.
-    private func acquire(_ names: Set<String>?) -> Copy? {
+    private func acquire(_ names: DTDNeeds?) -> Copy? {
         condition.lock()
         defer { condition.unlock() }
         if let names { requested.formUnion(names) }
@@ -181,16 +181,18 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         }
     }
 
-    /// A new copy from `source`: parsed from the declarations of `names` (a subset; nil: all), or
-    /// from the DTD's files. Libxml2's messages are kept out of the documents' diagnostics: a
-    /// copy that does not parse is made another way (see `acquire`).
-    private static func parse(_ source: Source, covering names: Set<String>?, dtd: DTDIdentity) -> Copy? {
+    /// A new copy from `source`: parsed from the declarations `needs` calls for (a subset; nil:
+    /// all), or from the DTD's files. Libxml2's messages are kept out of the documents'
+    /// diagnostics: a copy that does not parse is made another way (see `acquire`).
+    private static func parse(_ source: Source, covering needs: DTDNeeds?, dtd: DTDIdentity) -> Copy? {
         switch source {
         case .files(let path):
-            return ErrorCollector().capturing { xmlParseDTD(nil, path) }.map { Copy(dtd: $0, elements: nil) }
+            return ErrorCollector().capturing { xmlParseDTD(nil, path) }.map { Copy(dtd: $0, covered: nil) }
         case .declarations(let declarations):
-            let elements = names ?? declarations.elements
-            return ErrorCollector().capturing { FlattenedDTD.parse(declarations.subset(elements)) }.map { Copy(dtd: $0, elements: elements) }
+            guard let needs else {
+                return ErrorCollector().capturing { FlattenedDTD.parse(declarations.subset(declarations.elements)) }.map { Copy(dtd: $0, covered: nil) }
+            }
+            return ErrorCollector().capturing { FlattenedDTD.parse(declarations.subset(needs)) }.map { Copy(dtd: $0, covered: needs) }
         }
     }
 
@@ -215,9 +217,9 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         // A large page is first validated while it is read; only when that finds a problem is it
         // parsed into a tree, whose findings carry exact element positions.
         if bytes.count > streamingThreshold, validateStreaming(bytes, text: text, path: path).isEmpty { return [] }
-        // Against the declarations of the elements the page may use (see `DTDDeclarations`).
-        let names = subsetting ? DTDDeclarations.tagNames(in: bytes) : nil
-        return withDTD(covering: names) { parsed in validate(bytes, text: text, path: path, dtd: parsed) }
+        // Against the declarations the page may need (see `DTDDeclarations`).
+        let needs = subsetting ? DTDDeclarations.needs(in: bytes) : nil
+        return withDTD(covering: needs) { parsed in validate(bytes, text: text, path: path, dtd: parsed) }
     }
 
     /// Pages larger than this are validated while they are read (libxml2's xmlTextReader), so that

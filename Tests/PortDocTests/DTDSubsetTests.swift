@@ -99,4 +99,76 @@ struct DTDSubsetTests {
             #expect(names(doc).isSuperset(of: used), "\(doc)")
         }
     }
+
+    static let attributes = """
+        <!ELEMENT a (#PCDATA)>
+        <!ATTLIST a title CDATA #IMPLIED>
+        <!ATTLIST a dir (ltr|rtl) #REQUIRED>
+        <!ATTLIST a xml:space (preserve) #FIXED 'preserve'>
+        <!ATTLIST a kind NOTATION (png) "png">
+        <!ATTLIST a two CDATA #IMPLIED three CDATA #IMPLIED>
+        <!ATTLIST a title CDATA #REQUIRED>
+        <!ENTITY nbsp "&#160;">
+        <!ENTITY % inline "a">
+        <!NOTATION png SYSTEM "image/png">
+        <!ENTITY hellip "&#8230;">
+
+        """
+
+    /// Of an element's attribute list, a subset keeps what the page gives, what is #REQUIRED, what
+    /// declares more than one attribute, and both declarations of an attribute declared twice; of
+    /// the entities, those the page names, and every parameter entity and notation.
+    @Test func attributesAndEntitiesAreKeptWhenNamedOrNeeded() throws {
+        let declarations = try #require(DTDDeclarations(Array(Self.attributes.utf8)))
+        #expect(text(declarations.subset(DTDNeeds(elements: ["a"], attributes: ["kind"], entities: ["hellip"]))) == """
+            <!ELEMENT a (#PCDATA)>
+            <!ATTLIST a title CDATA #IMPLIED>
+            <!ATTLIST a dir (ltr|rtl) #REQUIRED>
+            <!ATTLIST a kind NOTATION (png) "png">
+            <!ATTLIST a two CDATA #IMPLIED three CDATA #IMPLIED>
+            <!ATTLIST a title CDATA #REQUIRED>
+            <!ENTITY % inline "a">
+            <!NOTATION png SYSTEM "image/png">
+            <!ENTITY hellip "&#8230;">
+
+            """)
+        #expect(text(declarations.subset(DTDNeeds(elements: ["a"], attributes: ["xml:space"], entities: []))).contains("xml:space"))
+        // An entity named inside a declaration keeps every entity.
+        let named = try #require(DTDDeclarations(Array((Self.attributes + "<!ENTITY both \"&nbsp;&hellip;\">\n").utf8)))
+        #expect(text(named.subset(DTDNeeds(elements: ["a"], attributes: [], entities: ["both"]))).contains("nbsp"))
+    }
+
+    /// Random well-formed documents: every attribute given and every entity named is found,
+    /// whatever the white space, quotes and values around them.
+    @Test func attributeAndEntityNamesAreSupersetsInRandomDocuments() {
+        var rng = SplitMix(seed: 0xa77)
+        let names = ["id", "class", "xml:lang", "x", "é-1", "data.v", "d", "viewBox"]
+        let entities = ["amp", "nbsp", "hellip", "x.y", "é"]
+        let blanks = ["", " ", "\n", "\t ", "\r\n"]
+        func pick<T>(_ a: [T]) -> T { a[Int(rng.next() % UInt64(a.count))] }
+        for _ in 0..<500 {
+            var usedAttributes = Set<String>(), usedEntities = Set<String>()
+            var doc = "<?xml version=\"1.0\"?>\n<r"
+            for _ in 0..<Int(rng.next() % 6) {
+                var attributes = Set<String>()
+                doc += "<e"
+                for _ in 0..<Int(rng.next() % 4) {
+                    let name = pick(names)
+                    guard attributes.insert(name).inserted else { continue }
+                    usedAttributes.insert(name)
+                    let quote = rng.next() % 2 == 0 ? "\"" : "'"
+                    var value = pick(["a=b", "", "x > y", "1/2", "&amp;=", "q'"]).replacingOccurrences(of: quote, with: "")
+                    if rng.next() % 3 == 0 { let e = pick(entities); usedEntities.insert(e); value += "&\(e);" }
+                    doc += " \(pick(blanks))\(name)\(pick(blanks))=\(pick(blanks))\(quote)\(value)\(quote)"
+                }
+                doc += pick(blanks) + ">"
+                if rng.next() % 2 == 0 { let e = pick(entities); usedEntities.insert(e); doc += "t=1 &\(e);&#160;" }
+                doc += "</e>"
+            }
+            doc += "</r>"
+            let needs = Array(doc.utf8).withUnsafeBufferPointer { DTDDeclarations.needs(in: $0) }
+            #expect(needs.attributes.isSuperset(of: usedAttributes), "\(doc)")
+            #expect(needs.entities.isSuperset(of: usedEntities), "\(doc)")
+        }
+    }
 }
