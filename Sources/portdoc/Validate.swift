@@ -48,24 +48,8 @@ struct Validate: ParsableCommand {
             report(error.diagnostics)
             throw ExitCode(ExitStatus.environment)
         }
-        var diagnostics: [Diagnostic] = []
-        var checked = 0
         let mandoc = Mandoc.executable() != nil
-        for (display, url) in files {
-            guard Self.isChecked(display) else { continue }
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                diagnostics.append(.error("cannot read the file", at: SourceLocation(path: display, line: 1, column: 1), id: "io.read"))
-                continue
-            }
-            checked += 1
-            switch TextNormalization.decodeUTF8([UInt8](data), path: display) {
-            case .failure(let d): diagnostics.append(d); continue
-            case .success(let text): diagnostics += OutputValidation.check(text, path: display, validators: validators)
-            }
-            if OutputValidation.isManPage(display), mandoc {
-                diagnostics += (try? Mandoc.lint(file: url, displayPath: display)) ?? [.error("could not run mandoc", at: nil, id: "man.mandoc-lint")]
-            }
-        }
+        let (diagnostics, checked) = OutputValidation.checkFiles(files.filter { Self.isChecked($0.display) }, validators: validators, mandoc: mandoc)
         report(diagnostics)
         let errors = Diagnostics(diagnostics).errors.count
         print("validate: \(checked) files checked\(mandoc ? "" : " (mandoc not installed: man pages got PortDoc's checks only)"), \(errors) error\(errors == 1 ? "" : "s")")

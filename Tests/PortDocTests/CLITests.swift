@@ -1,4 +1,6 @@
 import Foundation
+import PortDocCore
+import PortDocIO
 import Testing
 
 /// Runs the built `portdoc` binary, as users and CI do.
@@ -101,6 +103,26 @@ struct CLITests {
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("Catalog/eset-protect-ports.yaml:1:1: error: not a file portdoc validates"), "\(unknown.stderr)")
         #expect(unknown.stderr.contains("nowhere:1:1: error: no such file or folder [io.read]"), "\(unknown.stderr)")
+    }
+
+    /// Files are checked in parallel, largest first; the findings still come in the order of the
+    /// files, and a file that cannot be read is reported and not counted.
+    @Test func filesAreCheckedInParallelAndReportedInTheirOrder() throws {
+        let dir = try copyProject()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("Output")
+        func file(_ path: String) -> (display: String, url: URL) { ("Output/\(path)", output.appendingPathComponent(path)) }
+        let en = output.appendingPathComponent("html/en/index.html")
+        try String(contentsOf: en, encoding: .utf8).replacingOccurrences(of: "<h1>", with: "<h1><blink>x</blink>").write(to: en, atomically: true, encoding: .utf8)
+        try "# T\n\n| a | b |\n| --- | --- |\n| 1 |\n".write(to: output.appendingPathComponent("markdown/x.md"), atomically: true, encoding: .utf8)
+        try Data([0x3C, 0xFF, 0x3E]).write(to: output.appendingPathComponent("html/bad.html"))
+        let files = [file("markdown/x.md"), file("html/de/diagram.svg"), file("html/missing.html"), file("html/en/index.html"), file("html/bad.html"), file("html/de/index.html")]
+        let validators = try Builder.validators(for: [.xhtml, .diagram])
+        let (diagnostics, checked) = OutputValidation.checkFiles(files, validators: validators, mandoc: false)
+        #expect(checked == 5)
+        let paths = diagnostics.compactMap { $0.location?.path }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(paths == ["Output/markdown/x.md", "Output/html/missing.html", "Output/html/en/index.html", "Output/html/bad.html"], "\(diagnostics)")
+        #expect(diagnostics.contains { $0.description == "Output/html/en/index.html:20:5: error: No declaration for element blink [xhtml.invalid]" })
     }
 
     @Test func badUsageExits64() throws {
