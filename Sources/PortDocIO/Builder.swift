@@ -395,6 +395,17 @@ public enum OutputValidation {
 public struct SiteIndex: Sendable {
     public var locales: [String]
     public var documents: [String: [SiteRenderer.PortUse]]
+    /// Each locale's uses grouped by port, once for the three formats' indexes, in parallel.
+    public var groups: [String: [SiteRenderer.PortGroup]]
+
+    public init(locales: [String], documents: [String: [SiteRenderer.PortUse]]) {
+        self.locales = locales
+        self.documents = documents
+        let keys = Array(documents.keys)
+        let grouped = ResultsInOrder<[SiteRenderer.PortGroup]>(count: keys.count)
+        DispatchQueue.concurrentPerform(iterations: keys.count) { grouped.set($0, SiteRenderer.grouped(documents[keys[$0]] ?? [])) }
+        groups = Dictionary(uniqueKeysWithValues: zip(keys, grouped.values.map { $0 ?? [] }))
+    }
 }
 
 /// Collects port uses from the parallel page jobs.
@@ -457,7 +468,7 @@ extension Builder {
             default: path = layout.manPortIndex(locale: locale)
             }
             let title = Resolver.interfaceText(project, key: "ui.port-index.title", locale: locale)
-            indexes.set(i, (SiteRenderer.portIndex(index.documents[locale] ?? [], format: format, locale: locale, title: title,
+            indexes.set(i, (SiteRenderer.portIndex(index.groups[locale] ?? [], format: format, locale: locale, title: title,
                                                    interface: Resolver.interface(project, locale: locale), layout: layout,
                                                    date: date, templates: project.templates), path))
         }

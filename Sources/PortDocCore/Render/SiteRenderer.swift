@@ -36,13 +36,21 @@ public enum SiteRenderer {
     }
 
     /// Uses grouped by port number or range, sorted by the first port, then the last.
-    static func grouped(_ uses: [PortUse]) -> [(key: String, anchor: String, uses: [PortUse])] {
+    /// The uses of one port or range, for the port index: `key` is "443" or "5228-5230".
+    public struct PortGroup: Sendable {
+        public var key: String
+        public var anchor: String
+        public var uses: [PortUse]
+    }
+
+    /// Uses grouped by port, in port order; made once per locale for the three formats' indexes.
+    public static func grouped(_ uses: [PortUse]) -> [PortGroup] {
         var groups: [String: [PortUse]] = [:]
         for use in uses {
             let key = use.range.lowerBound == use.range.upperBound ? "\(use.range.lowerBound)" : "\(use.range.lowerBound)-\(use.range.upperBound)"
             groups[key, default: []].append(use)
         }
-        return groups.map { key, uses in (key, "p" + key, uses) }
+        return groups.map { key, uses in PortGroup(key: key, anchor: "p" + key, uses: uses) }
             .sorted { ($0.uses[0].range.lowerBound, $0.uses[0].range.upperBound) < ($1.uses[0].range.lowerBound, $1.uses[0].range.upperBound) }
     }
 
@@ -100,7 +108,7 @@ public enum SiteRenderer {
     }
 
     /// The port index of `locale` in `format` (xhtml, markdown or man).
-    public static func portIndex(_ uses: [PortUse], format: String, locale: String, title: LocalizedText, interface: [String: LocalizedText],
+    public static func portIndex(_ groups: [PortGroup], format: String, locale: String, title: LocalizedText, interface: [String: LocalizedText],
                                  layout: OutputLayout, date: String, templates: TemplateSet) -> Result<String, Diagnostic> {
         let page = TextDirection.of(locale)
         let from: String
@@ -116,18 +124,20 @@ public enum SiteRenderer {
             from = layout.manPortIndex(locale: locale)
             ui = Self.ui(interface, writer: ManRenderer.Writer(), page: page)
         }
+        let template = format == MarkdownRenderer.format ? "index" : "ports"
         let writerValue: (LocalizedText) -> TemplateValue = { text in
             .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
         }
         // The link to each document's page, made once per document: a set's index has a use per
         // row, and working out a relative path for each took most of the index's time.
         var pageLinks: [String: String] = [:]
+        let manLink = OutputLayout.link(from: from, to: "")
         func href(_ use: PortUse) -> String {
             let fragment: String
             switch format {
             case XHTMLRenderer.format: fragment = use.rowAnchor
             case MarkdownRenderer.format: fragment = use.tableID
-            default: return OutputLayout.link(from: from, to: "")
+            default: return manLink
             }
             if let link = pageLinks[use.documentID] { return link + "#" + fragment }
             let page = format == XHTMLRenderer.format ? layout.page(document: use.documentID, locale: locale) : layout.markdown(document: use.documentID, locale: locale)
@@ -135,27 +145,43 @@ public enum SiteRenderer {
             pageLinks[use.documentID] = link
             return link + "#" + fragment
         }
-        let ports: [TemplateValue] = grouped(uses).map { group in
-            [
-                "port": .text(TextValue(group.key, dir: page == .rtl ? .ltr : nil)),
-                "anchor": .plain(group.anchor),
-                "uses": .list(group.uses.enumerated().map { index, use in
-                    [
-                        "first": .bool(index == 0),
-                        "document": writerValue(use.documentTitle),
-                        "documentID": .plain(use.documentID),
-                        "href": .plain(href(use)),
-                        "role": writerValue(use.role),
-                        "protocol": .text(TextValue(use.proto, dir: page == .rtl ? .ltr : nil)),
-                        "portText": .plain(use.portText),
-                        "description": .plain(use.description),
-                    ]
-                }),
-            ]
+        // A use's fields, only those the template names (the man index shows four of eight): the
+        // ten locales' indexes in three formats built 84,000 objects of eight fields each.
+        let names = templates.referencedNames(format: format, template: template)
+        let wanted = Keys.use.map { names.contains($0.string) }
+        let ports: [TemplateValue] = groups.map { group in
+            var object = TemplateObject()
+            if names.contains("port") { object.add(Keys.port, .text(TextValue(group.key, dir: page == .rtl ? .ltr : nil))) }
+            if names.contains("anchor") { object.add(Keys.anchor, .plain(group.anchor)) }
+            if names.contains("uses") {
+                object.add(Keys.uses, .list(group.uses.enumerated().map { index, use in
+                    var fields = TemplateObject()
+                    fields.reserveCapacity(wanted.count)
+                    for (k, key) in Keys.use.enumerated() where wanted[k] {
+                        let value: TemplateValue
+                        switch k {
+                        case 0: value = .bool(index == 0)
+                        case 1: value = writerValue(use.documentTitle)
+                        case 2: value = .plain(use.documentID)
+                        case 3: value = .plain(href(use))
+                        case 4: value = writerValue(use.role)
+                        case 5: value = .text(TextValue(use.proto, dir: page == .rtl ? .ltr : nil))
+                        case 6: value = .plain(use.portText)
+                        default: value = .plain(use.description)
+                        }
+                        fields.add(key, value)
+                    }
+                    return .object(fields)
+                }))
+            }
+            return .object(object)
         }
+        // The documents in id order (the order of the uses before grouping).
+        var titles: [String: LocalizedText] = [:]
+        for group in groups { for use in group.uses where titles[use.documentID] == nil { titles[use.documentID] = use.documentTitle } }
         var documents: [TemplateValue] = []
-        var seen = Set<String>()
-        for use in uses where seen.insert(use.documentID).inserted {
+        for (id, title) in titles.sorted(by: { $0.key < $1.key }) {
+            let use = (documentID: id, documentTitle: title)
             documents.append(["id": .plain(use.documentID), "title": writerValue(use.documentTitle),
                               "href": .plain(OutputLayout.link(from: from, to: format == MarkdownRenderer.format
                                   ? layout.markdown(document: use.documentID, locale: locale) : layout.page(document: use.documentID, locale: locale)))])
@@ -168,6 +194,13 @@ public enum SiteRenderer {
             "ui": .object(ui), "ports": .list(ports), "documents": .list(documents),
             "man": ["name": .plain(OutputLayout.manPortIndexName), "title": .plain(OutputLayout.manPortIndexName.uppercased()), "section": "7", "date": .plain(date)],
         ]
-        return templates.render(format: format, name: format == MarkdownRenderer.format ? "index" : "ports", context: context)
+        return templates.render(format: format, name: template, context: context)
+    }
+
+    /// The keys of the port index's objects, hashed once.
+    private enum Keys {
+        static let port = TemplateObject.LookupKey("port"), anchor = TemplateObject.LookupKey("anchor"), uses = TemplateObject.LookupKey("uses")
+        /// A use's fields, in the order `portIndex` makes their values.
+        static let use = ["first", "document", "documentID", "href", "role", "protocol", "portText", "description"].map(TemplateObject.LookupKey.init)
     }
 }
