@@ -159,17 +159,40 @@ public struct Graphviz: Sendable {
 /// The SVGs `dot` made, in the user's cache folder: one file per DOT text, named by its hash and
 /// holding the text it was made from, so that a hit is checked byte for byte, never trusted to
 /// the hash. `identity` (the path, size and modification time of `dot` and of each plugin) is
-/// part of both, so another Graphviz makes its own layouts. At most `limit` files are kept: a
-/// hit renews a file's modification time, and the oldest go first. Best effort: a cache that
-/// cannot be read or written costs only the `dot` run.
+/// part of both, so another Graphviz makes its own layouts. A hit renews a file's modification
+/// time. Once per build, when it first keeps a layout, the cache lets go of files unused for
+/// `maxAge` and then of the least recently used beyond `limit`, never of one this build used or
+/// made (a set with more diagrams than `limit` would otherwise evict its own layouts each build).
+/// Best effort: a cache that cannot be read or written costs only the `dot` run.
 public struct LayoutCache: Sendable {
     public let folder: URL
     public let identity: String
-    public var limit = 256
+    public var limit = 1024
+    public var maxAge = 30 * 24 * 3600
+    /// When this build began to use the cache, in nanoseconds since 1970; files touched since are kept.
+    let since: Int
+    private let pruning = Once()
 
     public init(folder: URL, identity: String) {
         self.folder = folder
         self.identity = identity
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        // A second's margin: a file system may keep coarser modification times than the clock.
+        since = (now.tv_sec - 1) * 1_000_000_000 + now.tv_nsec
+    }
+
+    /// Whether something has happened yet, set once.
+    private final class Once: @unchecked Sendable {  // guarded by `lock`
+        private let lock = NSLock()
+        private var done = false
+        func first() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return false }
+            done = true
+            return true
+        }
     }
 
     /// `path size mtime` of a file (through symbolic links), or `path missing`.
@@ -200,18 +223,28 @@ public struct LayoutCache: Sendable {
         return String(decoding: bytes[head.count...], as: UTF8.self)
     }
 
-    /// Keeps `svg`, made from `text`; the oldest files go when there are more than `limit`.
+    /// Keeps `svg`, made from `text` (and, the first time in a build, lets go of old files).
     public func keep(_ svg: String, for text: String) {
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         UserCache.replace(URL(fileURLWithPath: file(text)), with: Data(header(text) + Array(svg.utf8)))
+        if pruning.first() { prune() }
+    }
+
+    /// Removes the files unused for `maxAge`, then the least recently used beyond `limit`, except
+    /// those used or made since `since`.
+    func prune() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        let files = names.filter { $0.hasSuffix(".svg") && !$0.hasPrefix(".") }
-        guard files.count > limit else { return }
-        let dated = files.map { name -> (name: String, time: Int) in
+        var dated = names.filter { $0.hasSuffix(".svg") && !$0.hasPrefix(".") }.map { name -> (path: String, time: Int) in
             var info = stat()
             let path = folder.appendingPathComponent(name).path
-            return (path, stat(path, &info) == 0 ? Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec) : 0)
+            return (path, stat(path, &info) == 0 ? info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec : 0)
+        }.sorted { $0.time < $1.time }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let tooOld = (now.tv_sec - maxAge) * 1_000_000_000
+        while let oldest = dated.first, oldest.time < since, oldest.time < tooOld || dated.count > limit {
+            unlink(oldest.path)
+            dated.removeFirst()
         }
-        for old in dated.sorted(by: { $0.time < $1.time }).prefix(files.count - limit) { unlink(old.name) }
     }
 }

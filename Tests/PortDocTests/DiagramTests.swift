@@ -185,8 +185,7 @@ struct DiagramTests {
     @Test func layoutsAreKeptPerTextAndGraphviz() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("layouts-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var cache = LayoutCache(folder: folder, identity: "/usr/bin/dot 1 2.3")
-        cache.limit = 3
+        let cache = LayoutCache(folder: folder, identity: "/usr/bin/dot 1 2.3")
         #expect(cache.svg(for: "digraph { a }") == nil)
         cache.keep("<svg>a</svg>\n", for: "digraph { a }")
         #expect(cache.svg(for: "digraph { a }") == "<svg>a</svg>\n")
@@ -204,18 +203,31 @@ struct DiagramTests {
         let graphviz = Graphviz(dot: URL(fileURLWithPath: "/nonexistent/dot"), pluginDirectory: folder, layouts: cache)
         #expect(try graphviz.svg("digraph { a }", path: "x.svg").get() == "<svg>a</svg>\n")
         #expect((try? graphviz.svg("digraph { b }", path: "x.svg").get()) == nil)
-        var old = [timeval(tv_sec: 999_000, tv_usec: 0), timeval(tv_sec: 999_000, tv_usec: 0)]
-        _ = utimes(cache.file("digraph { a }"), &old)
-        for (n, text) in ["digraph { 1 }", "digraph { 2 }", "digraph { 3 }", "digraph { 4 }"].enumerated() {
-            // Modification times a second apart, whatever the file system's resolution.
-            cache.keep("<svg>\(n)</svg>", for: text)
-            var times = [timeval(tv_sec: 1_000_000 + n, tv_usec: 0), timeval(tv_sec: 1_000_000 + n, tv_usec: 0)]
+        // The next build lets go of files unused for maxAge, then of the least recently used
+        // beyond the limit, but never of one it used or made itself.
+        func age(_ text: String, days: Int) {
+            var times = [timeval(tv_sec: time(nil) - days * 86_400, tv_usec: 0), timeval(tv_sec: time(nil) - days * 86_400, tv_usec: 0)]
             _ = utimes(cache.file(text), &times)
         }
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }
-        #expect(left.count == 3)
-        #expect(cache.svg(for: "digraph { a }") == nil && cache.svg(for: "digraph { 1 }") == nil)
-        #expect(cache.svg(for: "digraph { 4 }") == "<svg>3</svg>" && cache.svg(for: "digraph { 2 }") == "<svg>1</svg>")
+        for n in 1...4 {
+            cache.keep("<svg>\(n)</svg>", for: "digraph { \(n) }")
+            age("digraph { \(n) }", days: 40 + n)
+        }
+        age("digraph { a }", days: 10)
+        var next = LayoutCache(folder: folder, identity: "/usr/bin/dot 1 2.3")
+        next.limit = 3
+        #expect(next.svg(for: "digraph { 2 }") == "<svg>2</svg>")
+        next.keep("<svg>5</svg>", for: "digraph { 5 }")
+        func left() throws -> Set<String> {
+            Set(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") })
+        }
+        let name = { (text: String) in URL(fileURLWithPath: cache.file(text)).lastPathComponent }
+        #expect(try left() == Set(["digraph { a }", "digraph { 2 }", "digraph { 5 }"].map(name)))
+        var third = LayoutCache(folder: folder, identity: "/usr/bin/dot 1 2.3")
+        third.limit = 1
+        #expect(third.svg(for: "digraph { 2 }") != nil && third.svg(for: "digraph { 5 }") != nil)
+        third.keep("<svg>6</svg>", for: "digraph { 6 }")
+        #expect(try left() == Set(["digraph { 2 }", "digraph { 5 }", "digraph { 6 }"].map(name)))
     }
 }
 
