@@ -56,7 +56,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     /// Every element, attribute and entity name asked for so far; a new subset covers them all, so
     /// that later documents find a copy that covers theirs (guarded by `condition`).
     private var requested = DTDNeeds(elements: [], attributes: [], entities: [])
-    /// Whether pages are scanned for the element names they use (`DTDDeclarations`).
+    /// Whether pages are scanned for the names they use (`DTDDeclarations.needs`).
     private let subsetting: Bool
 
     private enum Source: Sendable {
@@ -150,19 +150,19 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     }
 
     /// nil when no copy can be made and none exists to wait for.
-    private func acquire(_ names: DTDNeeds?) -> Copy? {
+    private func acquire(_ needs: DTDNeeds?) -> Copy? {
         condition.lock()
         defer { condition.unlock() }
-        if let names { requested.formUnion(names) }
+        if let needs { requested.formUnion(needs) }
         while true {
-            if let index = available.firstIndex(where: { $0.covers(names) }) { return available.remove(at: index) }
-            if created == maxCopies, let index = available.firstIndex(where: { !$0.covers(names) }) {
+            if let index = available.firstIndex(where: { $0.covers(needs) }) { return available.remove(at: index) }
+            if created == maxCopies, let index = available.firstIndex(where: { !$0.covers(needs) }) {
                 xmlFreeDtd(available.remove(at: index).dtd)
                 created -= 1
             }
             if created < maxCopies {
                 created += 1
-                let wanted = names == nil ? nil : requested
+                let wanted = needs == nil ? nil : requested
                 let from = source
                 condition.unlock()
                 let made = Self.parse(from, covering: wanted, dtd: dtd)

@@ -35,7 +35,6 @@ public enum SiteRenderer {
         return uses
     }
 
-    /// Uses grouped by port number or range, sorted by the first port, then the last.
     /// The uses of one port or range, for the port index: `key` is "443" or "5228-5230".
     public struct PortGroup: Sendable {
         public var key: String
@@ -43,7 +42,8 @@ public enum SiteRenderer {
         public var uses: [PortUse]
     }
 
-    /// Uses grouped by port, in port order; made once per locale for the three formats' indexes.
+    /// Uses grouped by port number or range, sorted by the first port, then the last; made once
+    /// per locale for the three formats' indexes.
     public static func grouped(_ uses: [PortUse]) -> [PortGroup] {
         var groups: [String: [PortUse]] = [:]
         for use in uses {
@@ -180,11 +180,10 @@ public enum SiteRenderer {
         var titles: [String: LocalizedText] = [:]
         for group in groups { for use in group.uses where titles[use.documentID] == nil { titles[use.documentID] = use.documentTitle } }
         var documents: [TemplateValue] = []
-        for (id, title) in titles.sorted(by: { $0.key < $1.key }) {
-            let use = (documentID: id, documentTitle: title)
-            documents.append(["id": .plain(use.documentID), "title": writerValue(use.documentTitle),
+        for (id, documentTitle) in titles.sorted(by: { $0.key < $1.key }) {
+            documents.append(["id": .plain(id), "title": writerValue(documentTitle),
                               "href": .plain(OutputLayout.link(from: from, to: format == MarkdownRenderer.format
-                                  ? layout.markdown(document: use.documentID, locale: locale) : layout.page(document: use.documentID, locale: locale)))])
+                                  ? layout.markdown(document: id, locale: locale) : layout.page(document: id, locale: locale)))])
         }
         let context: TemplateValue = [
             "locale": .plain(locale), "dir": .plain(page.rawValue), "title": writerValue(title),
