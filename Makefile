@@ -8,7 +8,7 @@ SWIFT ?= swift
 # the diagram's Helvetica (Liberation Sans), Japanese (IPAGothic) and Arabic (DejaVu Sans);
 # librsvg2-bin renders the diagram previews (make diagrams); libcurl4-openssl-dev links
 # portdoc-serve statically (FlyingFox brings Foundation's networking, which uses libcurl).
-APT_PACKAGES := libxml2-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils \
+APT_PACKAGES := libxml2-dev libyaml-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils \
 	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin libcurl4-openssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -17,8 +17,16 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
+        // libyaml, the C parser (Debian's libyaml-dev). Yams bundles the same parser, but its Swift
+        // module links all of Foundation into the program, which cost start-up time; the tests
+        // still hold PortDoc's reader to Yams.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Pure core: catalog, localisation, documents, renderers. No file system, clock or environment.
-        .target(name: "PortDocCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "PortDocCore", dependencies: ["CLibYAML"]),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import PortDocIO
 import XHTMLValidation
@@ -32,7 +36,7 @@ public func report(_ diagnostics: [Diagnostic]) {
     var seen = Set<Diagnostic>()
     let color = Terminal.colorOnStandardError
     for d in Diagnostics(diagnostics).sorted where seen.insert(d).inserted {
-        FileHandle.standardError.write(Data(((color ? Terminal.colored(d) : d.description) + "\n").utf8))
+        StandardError.write((color ? Terminal.colored(d) : d.description) + "\n")
     }
 }
 
@@ -47,7 +51,7 @@ public enum Terminal {
     public static func colored(_ d: Diagnostic) -> String {
         let plain = d.description
         let severity = d.severity.rawValue + ":"
-        guard let range = plain.range(of: " " + severity) ?? (plain.hasPrefix(severity) ? plain.range(of: severity) : nil) else { return plain }
+        guard let range = plain.firstRange(of: " " + severity) ?? (plain.hasPrefix(severity) ? plain.firstRange(of: severity) : nil) else { return plain }
         let location = String(plain[..<range.lowerBound])
         let rest = String(plain[range.upperBound...])
         let code = switch d.severity { case .error: "31"; case .warning: "33"; default: "36" }
@@ -70,7 +74,7 @@ public func describe(_ error: any Error) -> String { BuildSession.describe(error
 /// Prints `portdoc: error: message` and returns the exit code to throw, so that every command
 /// ends through ArgumentParser (and `defer` blocks run) rather than through `exit()`.
 public func failure(_ message: String, status: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("portdoc: error: \(message)\n".utf8))
+    StandardError.write("portdoc: error: \(message)\n")
     return ExitCode(status)
 }
 
@@ -90,7 +94,7 @@ public enum Signals {
             source.setEventHandler {
                 let (replaced, _) = Interruption.cleanUpForExit()
                 let state = stopping ?? (replaced ? "the output folder was already replaced and is complete" : "nothing was changed")
-                FileHandle.standardError.write(Data("portdoc: interrupted by \(name); \(state)\n".utf8))
+                StandardError.write("portdoc: interrupted by \(name); \(state)\n")
                 exit(128 + number)
             }
             source.resume()

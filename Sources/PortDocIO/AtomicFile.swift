@@ -1,8 +1,24 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Replaces one file through a temporary file in the same folder and a rename, so that readers see
 /// either the old or the new contents, never a mix. An existing file's permissions are kept;
 /// a new file gets 0644.
+/// A system call that failed on a file: its errno and the path (`BuildSession.describe` shows
+/// "No space left on device (path)").
+public struct PathError: Error, Sendable {
+    public var errno: Int32
+    public var path: String
+
+    public init(errno: Int32, path: String) {
+        self.errno = errno
+        self.path = path
+    }
+}
+
 public enum AtomicFile {
     /// `durable`: the contents reach the disk before the rename (translators' PO files). A cache
     /// such as the build stamp skips that: losing it in a crash only costs the next build time,
@@ -12,7 +28,7 @@ public enum AtomicFile {
         let mode = stat(url.path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
         // A name of its own per call: two threads of one process never share a temporary file.
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
-        func failure(_ path: String) -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: path]) }
+        func failure(_ path: String) -> PathError { PathError(errno: errno, path: path) }
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw failure(temporary.path) }
         var isOpen = true

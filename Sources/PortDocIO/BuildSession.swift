@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import XHTMLValidation
 
@@ -144,12 +148,15 @@ public struct BuildSession: Sendable {
 
     /// An error as users should read it: the POSIX message and the path where there is one.
     public static func describe(_ error: any Error) -> String {
-        if let posix = error as? POSIXError {
-            let path = (posix.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? ""
-            return String(cString: strerror(posix.code.rawValue)) + path
+        if let failed = error as? PathError {
+            return String(cString: strerror(failed.errno)) + " (\(failed.path))"
         }
-        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? any Error {
-            return describe(underlying) + ((cocoa.userInfo[NSFilePathErrorKey] as? String).map { " (\($0))" } ?? "")
+        if let posix = error as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        // FileManager's errors: the POSIX error underneath, and the path.
+        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo["NSUnderlyingError"] as? any Error {
+            return describe(underlying) + ((cocoa.userInfo["NSFilePath"] as? String).map { " (\($0))" } ?? "")
         }
         return "\(error)"
     }
@@ -157,7 +164,7 @@ public struct BuildSession: Sendable {
 
 /// A result written by one thread (or task) and read by another after it has been set.
 public final class ResultBox<Value>: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var _value: Value?
 
     public init() {}

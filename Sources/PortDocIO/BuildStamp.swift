@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 
 /// What the last successful build saw, so that a build with nothing changed can stop at once

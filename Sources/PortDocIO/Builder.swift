@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import CPortDocSystem
 import PortDocCore
 import XHTMLValidation
@@ -68,7 +72,7 @@ public protocol OutputSink: Sendable {
 
 /// Keeps every file in memory (tests, small builds).
 public final class CollectingSink: OutputSink, @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var collected: [OutputFile] = []
     public init() {}
     public func accept(_ file: OutputFile) {
@@ -267,7 +271,7 @@ public struct Builder: Sendable {
 
 /// Counts finished (document, locale) jobs for `Builder.Progress`.
 private final class ProgressTally: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var remaining: [String: Int]
     private var progress: Builder.Progress
 
@@ -289,7 +293,7 @@ private final class ProgressTally: @unchecked Sendable {  // guarded by `lock`
 
 /// What the parallel jobs of one build share.
 private final class BuildState: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var diagnostics: [Diagnostic] = []
     private var sinkError: (any Error)?
     private var delivered = 0
@@ -386,7 +390,7 @@ public enum OutputValidation {
     }
 
     public static func isManPage(_ path: String) -> Bool {
-        let ext = (path as NSString).pathExtension
+        let ext = FilePaths.pathExtension(path)
         return path.contains("man/") && ext.count >= 1 && ext.first.map { ("1"..."9").contains($0) } == true
     }
 }
@@ -410,7 +414,7 @@ public struct SiteIndex: Sendable {
 
 /// Collects port uses from the parallel page jobs.
 final class SiteIndexCollector: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var uses: [String: [String: [SiteRenderer.PortUse]]] = [:]  // locale → document → uses
 
     func add(_ doc: LocalizedDocument) {
@@ -479,7 +483,7 @@ extension Builder {
 
 /// Results of parallel work, kept in the order of their indices.
 final class ResultsInOrder<T>: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var slots: [T?]
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }

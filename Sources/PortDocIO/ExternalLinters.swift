@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 
 /// Runs `mandoc -T lint -W warning` on a man page when mandoc is installed.
@@ -19,7 +23,7 @@ public enum Mandoc {
             if rest.hasPrefix(file.path + ":") { rest = rest.dropFirst(file.path.count + 1) }
             let parts = rest.split(separator: ":", maxSplits: 3)
             if parts.count == 4, let l = Int(parts[0]), let c = Int(parts[1]) {
-                findings.append(.error("mandoc: \(parts[2].trimmingCharacters(in: .whitespaces)): \(parts[3].trimmingCharacters(in: .whitespaces))", at: SourceLocation(path: displayPath, line: l, column: c), id: "man.mandoc-lint"))
+                findings.append(.error("mandoc: \(parts[2].trimmedWhitespace): \(parts[3].trimmedWhitespace)", at: SourceLocation(path: displayPath, line: l, column: c), id: "man.mandoc-lint"))
             } else {
                 findings.append(.error("mandoc: \(rest)", at: SourceLocation(path: displayPath, line: 1, column: 1), id: "man.mandoc-lint"))
             }

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import XHTMLValidation
 
@@ -58,7 +62,7 @@ public struct Graphviz: Sendable {
                 throw error
             } catch {
                 try? fm.removeItem(at: scratch)
-                throw DiagnosticsError([.error("cannot prepare Graphviz's plugin folder: \(error.localizedDescription)", at: nil, id: "diagram.graphviz")])
+                throw DiagnosticsError([.error("cannot prepare Graphviz's plugin folder: \(BuildSession.describe(error))", at: nil, id: "diagram.graphviz")])
             }
         }
         let identity = ([dot] + plugins.map { "\(folder)/\($0)" }).map(LayoutCache.fileIdentity).joined(separator: "\n")
@@ -137,7 +141,7 @@ public struct Graphviz: Sendable {
             guard let running else { return .failure(failure!) }
             let result = running.wait()
             guard result.status == 0, !result.stdout.isEmpty else {
-                return .failure(.error("Graphviz could not lay out the diagram: \(result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
+                return .failure(.error("Graphviz could not lay out the diagram: \(result.stderr.trimmedWhitespace)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
             }
             let svg = String(decoding: result.stdout, as: UTF8.self)
             if let store, result.stderr.isEmpty { store.cache.keep(svg, for: store.text) }
@@ -184,7 +188,7 @@ public struct LayoutCache: Sendable {
 
     /// Whether something has happened yet, set once.
     private final class Once: @unchecked Sendable {  // guarded by `lock`
-        private let lock = NSLock()
+        private let lock = Lock()
         private var done = false
         func first() -> Bool {
             lock.lock()

@@ -1,5 +1,10 @@
 import CPortDocSystem
-import Foundation
+import FoundationEssentials
+import XHTMLValidation
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 
 /// Writes generated files into the output folder, and compares them with what is there (`build --check`).
@@ -90,7 +95,7 @@ public struct OutputTree {
 
     /// Creates (or replaces) the file with mode 0644, whatever the umask: the tree must not depend on it.
     static func write(_ bytes: UnsafeBufferPointer<UInt8>, to url: URL) throws {
-        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: url.path]) }
+        func failure() -> PathError { PathError(errno: errno, path: url.path) }
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure() }
         defer { close(fd) }
@@ -118,7 +123,7 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
     let staging: URL
     private let lock: DirectoryLock
     private let existing: Set<String>
-    private let state = NSLock()
+    private let state = Lock()
     private var accepted: Set<String> = []
     private var changed: [String] = []
     private var kept = 0
@@ -162,7 +167,7 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
             if known { continue }
             let full = staging.path + "/" + relative
             if (mkdir(full, 0o755) != 0 && errno != EEXIST) || chmod(full, 0o755) != 0 {
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: full])
+                throw PathError(errno: errno, path: full)
             }
             state.lock()
             folders.insert(relative)
@@ -179,7 +184,7 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
         var contents = file.contents
         let same = try contents.withUTF8 { bytes -> Bool in
             if existing.contains(file.path),
-               let size = (try? fm.attributesOfItem(atPath: current.path)[.size] as? NSNumber)?.intValue, size == bytes.count,
+               let size = FilePaths.size(current.path), size == bytes.count,
                let old = fm.contents(atPath: current.path), old.elementsEqual(bytes), link(current.path, target.path) == 0 {
                 return true
             }
@@ -215,7 +220,7 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
                 }
                 kept += 1
             }
-            guard chmod(staging.path, 0o755) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: staging.path]) }
+            guard chmod(staging.path, 0o755) == 0 else { throw PathError(errno: errno, path: staging.path) }
             try Interruption.committing { try tree.commit(staging, pid: ProcessInfo.processInfo.processIdentifier) }
         } catch {
             abort()
@@ -248,7 +253,7 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
 /// `build --check`: compares each generated file with the output folder instead of writing it.
 public final class ComparingSink: OutputSink, @unchecked Sendable {  // guarded by `state`
     public let tree: OutputTree
-    private let state = NSLock()
+    private let state = Lock()
     private var problems: [String] = []
     private var seen: Set<String> = []
 
@@ -292,7 +297,7 @@ public final class DirectoryLock {
 
     public init(_ url: URL, timeout: TimeInterval, onWait: (String) -> Void) throws {
         fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: url.path]) }
+        guard fd >= 0 else { throw PathError(errno: errno, path: url.path) }
         if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }
         onWait("another portdoc process is writing in \(url.path); waiting for it to finish")
         let deadline = Date().addingTimeInterval(timeout)
@@ -316,7 +321,7 @@ public final class DirectoryLock {
 /// Paths to remove when a signal ends the process, and a lock that keeps a signal from cutting
 /// the commit of the output folder in half.
 public enum Interruption {
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var paths: Set<String> = []
     nonisolated(unsafe) private static var committed = false
 

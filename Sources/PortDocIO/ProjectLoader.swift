@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+import XHTMLValidation
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 
 /// Reads a PortDoc project from disk: `Catalog/`, `Locales/` and `Templates/` under one root.
@@ -84,13 +89,13 @@ public struct ProjectLoader: Sendable {
                     if let c { slots.setCatalog(index, c) }
                 } else if index == 0 {
                     guard let path = guessedSource, let text = read(path, &local) else { return }
-                    let locale = String((path as NSString).lastPathComponent.dropLast(5))
+                    let locale = String(FilePaths.lastComponent(path).dropLast(5))
                     slots.guessedSource = (path, SourceText.parse(text, path: path, locale: locale), local)
                     return
                 } else {
                     let path = poPaths[index - 1]
                     // Weblate and Poedit name files the gettext way (pt_BR.po, sr@latin.po): read as pt-BR, sr-Latn.
-                    let tag = LocaleTag.fromGettext(String((path as NSString).lastPathComponent.dropLast(3)))
+                    let tag = LocaleTag.fromGettext(String(FilePaths.lastComponent(path).dropLast(3)))
                     if let problem = LocaleTag.problem(with: tag) {
                         local.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
                     } else if let text = read(path, &local) {
@@ -210,7 +215,7 @@ public struct ProjectLoader: Sendable {
     func files(in folder: String, extensions: Set<String>) -> [String] {
         let url = root.appendingPathComponent(folder)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return names.filter { extensions.contains(($0 as NSString).pathExtension) && !$0.hasPrefix(".") }
+        return names.filter { extensions.contains(FilePaths.pathExtension($0)) && !$0.hasPrefix(".") }
             .sorted()
             .map { "\(folder)/\($0)" }
     }
@@ -220,8 +225,7 @@ public struct ProjectLoader: Sendable {
         var result: [TemplateSet.File] = []
         let formats = ((try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []).sorted()
         for format in formats where !format.hasPrefix(".") {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: base.appendingPathComponent(format).path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            guard FilePaths.isDirectory(base.appendingPathComponent(format).path) else { continue }
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent(format).path)) ?? [])
                 .filter { $0.hasSuffix(".mustache") || $0.hasSuffix(".css") || $0.hasSuffix(".js") }.sorted()
             for name in names {
@@ -285,7 +289,7 @@ private final class CatalogInParts: Sendable {
 /// Jobs run on `workers` threads, first in first out; a running job may add more.
 final class JobQueue: @unchecked Sendable {  // guarded by `condition`
     typealias Job = @Sendable () -> Void
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var jobs: [Job] = []
     private var nextJob = 0
     private var running = 0
@@ -331,7 +335,7 @@ final class JobQueue: @unchecked Sendable {  // guarded by `condition`
 }
 
 private final class LoadSlots: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
+    private let lock = Lock()
     private var _diagnostics: [Diagnostics]
     private var _translations: [Translation?]
     private var _catalogs: [Catalog?]

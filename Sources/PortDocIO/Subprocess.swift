@@ -1,5 +1,9 @@
 import CPortDocSystem
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import XHTMLValidation
 #if canImport(Glibc)
 import Glibc
@@ -80,7 +84,7 @@ public enum Subprocess {
     /// (a server) can be watched; `wait()` returns the whole result once.
     public final class Running: @unchecked Sendable {  // mutable state guarded by `lock`
         public let pid: pid_t
-        private let lock = NSLock()
+        private let lock = Lock()
         private let pipesDone = DispatchGroup()
         private var out = Data(), err = Data()
         private var reaped: Int32?
@@ -90,7 +94,7 @@ public enum Subprocess {
             self.pid = pid
             for _ in 0..<3 { pipesDone.enter() }
             // Threads of their own, not Dispatch's pool, which the build's parallel loop occupies.
-            Thread { [pipesDone] in
+            startThread { [pipesDone] in
                 input.withUnsafeBytes { buffer in
                     var offset = 0
                     while offset < buffer.count {
@@ -101,9 +105,9 @@ public enum Subprocess {
                 }
                 close(stdin)
                 pipesDone.leave()
-            }.start()
+            }
             for (fd, isOut) in [(stdout, true), (stderr, false)] {
-                Thread { [self] in
+                startThread { [self] in
                     Subprocess.readAll(fd) { chunk in
                         lock.lock()
                         if isOut { out.append(chunk) } else { err.append(chunk) }
@@ -111,7 +115,7 @@ public enum Subprocess {
                     }
                     close(fd)
                     pipesDone.leave()
-                }.start()
+                }
             }
         }
 

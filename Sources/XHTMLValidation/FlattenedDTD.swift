@@ -1,5 +1,9 @@
 internal import CLibXML2
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A DTD as libxml2 parsed it, written back as plain declarations (no parameter entities, no
 /// conditional sections, no modules) and kept in the user's cache (`~/.cache/portdoc`), so that

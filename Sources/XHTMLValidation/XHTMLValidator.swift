@@ -1,5 +1,9 @@
 internal import CLibXML2
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 
 /// A DTD the outputs are validated against, named as documents name it in their DOCTYPE.
@@ -50,7 +54,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     private var parsers: [xmlParserCtxtPtr] = []
     private var created = 0
     private let maxCopies: Int
-    private let condition = NSCondition()
+    private let condition = Condition()
     /// Where copies come from (guarded by `condition`).
     private var source: Source
     /// Every element, attribute and entity name asked for so far; a new subset covers them all, so
@@ -373,7 +377,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
             var column = e.column
             // Validity errors carry the element's line but no column: point at its start tag.
             if column <= 0, let name = e.elementName, e.line >= 1, e.line <= lines.count,
-               let range = lines[e.line - 1].range(of: "<" + name) {
+               let range = lines[e.line - 1].firstRange(of: "<" + name) {
                 column = lines[e.line - 1].unicodeScalars.distance(from: lines[e.line - 1].startIndex, to: range.lowerBound) + 1
             }
             return .error(e.message, at: SourceLocation(path: path, line: max(e.line, 1), column: max(column, 1)), id: e.isValidity ? "\(dtd.idPrefix).invalid" : "\(dtd.idPrefix).parse")
@@ -447,8 +451,8 @@ enum LibXML {
     /// The directory of the XHTML DTD; loads are allowed below the directories of the DTDs in use.
     static let dtdDirectory: String? = directory(of: .xhtml1Strict)
 
-    private static let lock = NSLock()
-    private static let catalogLock = NSLock()
+    private static let lock = Lock()
+    private static let catalogLock = Lock()
     nonisolated(unsafe) private static var admitted: [String] = []
 
     /// Allows the files of `dtd`'s directory to load (done when a validator for it is made).
@@ -544,7 +548,7 @@ enum LibXML {
 /// rendering it. A stale or missing entry falls back to the catalog, and a remembered file that
 /// has gone is resolved again.
 enum DTDLocations {
-    private static let lock = NSLock()
+    private static let lock = Lock()
     nonisolated(unsafe) private static var known: [String: String] = [:]
     nonisolated(unsafe) private static var loaded = false
 

@@ -1,5 +1,9 @@
 internal import CLibXML2
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The visible text of XML elements, read back with libxml2 (no DTD, no network, no entities
 /// beyond the predefined five): used to prove that rendered pages show exactly the input text.

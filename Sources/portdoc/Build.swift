@@ -1,6 +1,10 @@
 import ArgumentParser
 import PortDocCommandLine
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import PortDocIO
 import XHTMLValidation
@@ -66,27 +70,27 @@ struct Build: ParsableCommand {
         var progress: (@Sendable (Builder.Progress) -> Void)? = nil
         if line.enabled { progress = { @Sendable p in line.update(p) } }
         let outcome = BuildSession(request).run(
-            onWait: { FileHandle.standardError.write(Data("portdoc: \($0)\n".utf8)) },
+            onWait: { StandardError.write("portdoc: \($0)\n") },
             phase: { timer.mark($0) },
             progress: progress)
         line.finish()
         switch outcome {
         case .upToDate(let files, let warnings):
-            for warning in warnings { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            for warning in warnings { StandardError.write(warning + "\n") }
             print("build: \(output)/ is up to date (\(files) files; no input changed since the last build)")
         case .failed(let diagnostics):
             report(diagnostics)
-            FileHandle.standardError.write(Data((check ? "build: failed\n" : "build: failed; \(output)/ was not changed\n").utf8))
+            StandardError.write(check ? "build: failed\n" : "build: failed; \(output)/ was not changed\n")
             throw ExitCode(ExitStatus.findings)
         case .environment(let diagnostics, let message):
             report(diagnostics)
-            if let message { FileHandle.standardError.write(Data("portdoc: error: \(message); \(output)/ was not changed\n".utf8)) }
+            if let message { StandardError.write("portdoc: error: \(message); \(output)/ was not changed\n") }
             throw ExitCode(ExitStatus.environment)
         case .checked(let diagnostics, let differences, let files):
             report(diagnostics)
             for line in differences { print("\(output)/\(line)") }
             if !differences.isEmpty {
-                FileHandle.standardError.write(Data("build --check: \(differences.count) file(s) differ; run 'portdoc build' and commit \(output)/\n".utf8))
+                StandardError.write("build --check: \(differences.count) file(s) differ; run 'portdoc build' and commit \(output)/\n")
                 throw ExitCode(ExitStatus.findings)
             }
             print("build --check: \(output)/ is up to date (\(files) files)")
@@ -108,7 +112,7 @@ struct Build: ParsableCommand {
 /// logs keep every carriage-return update as a line).
 final class ProgressLine: @unchecked Sendable {  // guarded by `lock`
     let enabled: Bool
-    private let lock = NSLock()
+    private let lock = Lock()
     private let start = Date()
     private var lastDrawn: Date?
 
@@ -125,14 +129,14 @@ final class ProgressLine: @unchecked Sendable {  // guarded by `lock`
         var text = "portdoc: building: \(p.localesDone) of \(p.locales) locales done"
         if p.documents > p.locales { text += ", \(p.documentsDone) of \(p.documents) documents" }
         text += ", \(p.files) pages"
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        StandardError.write("\r\u{1B}[K\(text)")
     }
 
     /// Erases the line, if one was drawn.
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        if lastDrawn != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if lastDrawn != nil { StandardError.write("\r\u{1B}[K") }
     }
 }
 
@@ -144,7 +148,8 @@ final class PhaseTimer {
     func mark(_ phase: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "portdoc: %@: %.1f ms, peak RSS so far %ld kB, now %ld kB\n", phase, now.timeIntervalSince(last) * 1000, ResidentMemory.peakBytes() / 1024, ResidentMemory.bytes() / 1024).utf8))
+        let tenths = Int((now.timeIntervalSince(last) * 10_000).rounded())
+        StandardError.write("portdoc: \(phase): \(tenths / 10).\(tenths % 10) ms, peak RSS so far \(ResidentMemory.peakBytes() / 1024) kB, now \(ResidentMemory.bytes() / 1024) kB\n")
         last = now
     }
 }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import PortDocCommandLine
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import PortDocIO
 
@@ -57,11 +61,11 @@ struct Check: ParsableCommand {
         let (loaded, loadDiagnostics) = loader.load()
         report(loadDiagnostics)
         guard let project = loaded else {
-            FileHandle.standardError.write(Data("check: the project has errors; fix them first\n".utf8))
+            StandardError.write("check: the project has errors; fix them first\n")
             throw ExitCode(ExitStatus.findings)
         }
         for tag in locales where project.translations[tag] == nil {
-            FileHandle.standardError.write(Data("check: no translation for '\(tag)' (expected Locales/\(tag).po)\n".utf8))
+            StandardError.write("check: no translation for '\(tag)' (expected Locales/\(tag).po)\n")
             throw ExitCode(ExitStatus.findings)
         }
         var result = TranslationCheck.run(project, thresholds: project.settings.thresholds, minCompletenessOverride: minCompleteness)

@@ -1,6 +1,10 @@
 import ArgumentParser
 import PortDocCommandLine
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import PortDocIO
 
@@ -27,7 +31,7 @@ struct Generate: ParsableCommand {
         }
     }
 
-    var tags: [String] { locales.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+    var tags: [String] { locales.split(separator: ",").map { String($0).trimmedWhitespace } }
 
     func run() throws {
         let fm = FileManager.default

@@ -1,6 +1,10 @@
 import ArgumentParser
 import PortDocCommandLine
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import PortDocIO
 

@@ -1,5 +1,9 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCommandLine
 
 /// `portdoc serve` checks its options and then becomes `portdoc-serve` (installed next to

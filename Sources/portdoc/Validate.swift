@@ -1,6 +1,10 @@
 import ArgumentParser
 import PortDocCommandLine
-import Foundation
+import FoundationEssentials
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import PortDocCore
 import PortDocIO
 import XHTMLValidation
@@ -20,12 +24,11 @@ struct Validate: ParsableCommand {
         var files: [(display: String, url: URL)] = []
         var problems: [Diagnostic] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard FilePaths.exists(path) else {
                 problems.append(.error("no such file or folder", at: SourceLocation(path: path, line: 1, column: 1), id: "io.read"))
                 continue
             }
-            if isDirectory.boolValue {
+            if FilePaths.isDirectory(path) {
                 let tree = OutputTree(directory: URL(fileURLWithPath: path))
                 let found = tree.existingFiles()
                 if found.isEmpty { problems.append(.error("no files to validate in \(path)/", at: nil, id: "io.read")) }

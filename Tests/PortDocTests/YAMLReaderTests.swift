@@ -114,6 +114,21 @@ struct YAMLReaderTests {
         #expect(diagnostics("a: \u{7}\n").first?.hasPrefix("y.yaml:1:1: error: cannot read YAML: control characters are not allowed at byte 3") == true)
     }
 
+    /// Debian's libyaml 0.2.5 has no nesting limit and scans deep nesting in quadratic time: the
+    /// reader refuses more than 1,000 unclosed brackets before libyaml sees them, at the first one
+    /// too many (its column in characters), counting brackets in quoted text and comments too.
+    @Test func deepNestingIsRefusedBeforeLibyamlReadsIt() {
+        let limit = YAMLTree.nestingLimit
+        #expect(diagnostics("a: " + String(repeating: "[", count: limit) + String(repeating: "]", count: limit) + "\n") == [])
+        #expect(diagnostics("é: " + String(repeating: "[", count: limit + 1) + String(repeating: "]", count: limit + 1) + "\n")
+            == ["y.yaml:1:\(limit + 4): error: YAML syntax error: the document nests deeper than libyaml's limit of 1000 levels (while parsing at 1:\(limit + 4)) [yaml.syntax]"])
+        // Closed brackets do not add up; a quote or comment cannot hide unclosed ones.
+        #expect(diagnostics(String(repeating: "- [[]]\n", count: 5_000)) == [])
+        let hidden = "a: \"" + String(repeating: "[", count: limit) + "\"\n# {\nb: [1]\n"
+        #expect(diagnostics(hidden).first?.hasPrefix("y.yaml:2:3: error: YAML syntax error: the document nests deeper") == true)
+        #expect(diagnostics("a: " + String(repeating: "{", count: 200_000)).count == 1)
+    }
+
     @Test func duplicateKeysInSmallAndLargeMappings() {
         // Rows have a handful of keys (compared pairwise), the source text thousands (hashed).
         #expect(diagnostics("x: 1\nb: 2\nx: 3\nb: 4\n") == ["y.yaml:2:1: error: duplicate key 'b', 'x' in a mapping [yaml.duplicate-key]"])

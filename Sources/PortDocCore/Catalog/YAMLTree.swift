@@ -1,12 +1,14 @@
-import CYaml
+import CLibYAML
 
 /// A YAML document read from libyaml's events into flat arrays: one entry per node with its
 /// position, scalars' text in one array, the children of every collection in another. No object
 /// per node, no tag; aliases point at the node their anchor names (so a walk over an alias bomb
 /// revisits shared entries and `YAMLWalker`'s node limit stops it).
 ///
-/// The parser is libyaml as Yams bundles it (module `CYaml`), so syntax errors, their positions,
-/// and the nesting limit are libyaml's own.
+/// The parser is libyaml (Debian's libyaml-dev, module `CLibYAML`), so syntax errors and their
+/// positions are libyaml's own. Its 0.2.5 release has no nesting limit, and its scanner takes
+/// time quadratic in the depth (100,000 nested `[` took 44 s): `nestingLimit` refuses such a
+/// document before libyaml reads it.
 struct YAMLTree {
     enum Kind: UInt8 { case scalar, sequence, mapping }
 
@@ -59,6 +61,36 @@ struct YAMLTree {
         }
     }
 
+    /// The depth of flow collections libyaml's own releases after 0.2.5 stop at.
+    static let nestingLimit = 1000
+
+    /// The position (line, column in characters) of the first `[` or `{` that opens more than
+    /// `nestingLimit` brackets not yet closed, or nil. Every bracket counts, in quoted text and
+    /// comments too: the count can only be too high, never too low, so no quote or comment can
+    /// hide a deep nesting from it; a document is refused only when it holds more than 1,000
+    /// unclosed brackets. Block collections need indentation for each level, so the 32 MB input
+    /// limit keeps them shallow enough.
+    static func deeperThanLimit(_ bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
+        var depth = 0, line = 1, lineStart = 0
+        for i in bytes.indices {
+            switch bytes[i] {
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > nestingLimit {
+                    return (line, UTF8Bytes.scalarCount(bytes[lineStart..<i]) + 1)
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if depth > 0 { depth -= 1 }
+            case UInt8(ascii: "\n"):
+                line += 1
+                lineStart = i + 1
+            default:
+                break
+            }
+        }
+        return nil
+    }
+
     private struct Builder {
         var tree = YAMLTree()
         /// Children of the collections still open, innermost last; `open` holds where each begins.
@@ -67,6 +99,9 @@ struct YAMLTree {
         var anchors: [String: Int32] = [:]
 
         mutating func run(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<Void, Failure> {
+            if let (line, column) = YAMLTree.deeperThanLimit(bytes) {
+                return .failure(.syntax(problem: "Maximum nesting level reached", line: line, column: column, context: ("while parsing", line, column)))
+            }
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else { return .failure(.memory) }
             defer { yaml_parser_delete(&parser) }
