@@ -36,17 +36,7 @@ public enum AtomicFile {
             // fchmod: the mode must not depend on the umask.
             guard fchmod(fd, mode) == 0 else { throw failure(temporary.path) }
             var text = contents
-            try text.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw failure(temporary.path)
-                    }
-                    offset += written
-                }
-            }
+            guard text.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }) else { throw failure(temporary.path) }
             if durable, fsync(fd) != 0 { throw failure(temporary.path) }
             isOpen = false
             guard close(fd) == 0 else { throw failure(temporary.path) }

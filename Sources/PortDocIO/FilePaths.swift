@@ -13,8 +13,8 @@ public enum FilePaths {
         return String(trimmed[trimmed.index(after: slash)...])
     }
 
-    /// The extension of a path's last component, without the dot; "" when it has none (`.po` is
-    /// a name, not an extension, as for NSString).
+    /// The extension of a path's last component, without the dot; "" when it has none (a
+    /// leading dot, as in `.po`, starts a name, not an extension).
     public static func pathExtension(_ path: String) -> String {
         let name = lastComponent(path)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
@@ -50,17 +50,26 @@ extension StringProtocol {
     }
 }
 
+/// Writes all of `bytes` to `fd`, again after a signal interrupts it and on after a short write;
+/// false when a write fails (errno says why). Every file, pipe and stream PortDoc writes goes
+/// through it.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
+        }
+        offset += n
+    }
+    return true
+}
+
 /// Standard error, written at once (unbuffered, as `FileHandle.standardError` was).
 public enum StandardError {
     public static func write(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return }
-                offset += n
-            }
-        }
+        _ = text.withUTF8 { writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 }

@@ -65,7 +65,7 @@ public struct Graphviz: Sendable {
                 throw DiagnosticsError([.error("cannot prepare Graphviz's plugin folder: \(BuildSession.describe(error))", at: nil, id: "diagram.graphviz")])
             }
         }
-        let identity = ([dot] + plugins.map { "\(folder)/\($0)" }).map(LayoutCache.fileIdentity).joined(separator: "\n")
+        let identity = ([dot] + plugins.map { "\(folder)/\($0)" }).map { "\($0) \(FileStamp.of($0))" }.joined(separator: "\n")
         return Graphviz(dot: URL(fileURLWithPath: dot), pluginDirectory: target,
                         layouts: LayoutCache(folder: cache.appendingPathComponent("layouts"), identity: identity))
     }
@@ -91,7 +91,7 @@ public struct Graphviz: Sendable {
         if let svg = layouts?.svg(for: dotText) { return Layout(svg: svg) }
         do {
             let running = try Subprocess.start(dot.path, ["-Tsvg"], input: Data(dotText.utf8), environment: Self.environment(pluginDirectory))
-            return Layout(running: running, dot: dot.path, path: path, store: layouts.map { ($0, dotText) })
+            return Layout(running: running, path: path, store: layouts.map { ($0, dotText) })
         } catch {
             return Layout(failure: .error("cannot run \(dot.path): \(error.description)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
         }
@@ -99,53 +99,36 @@ public struct Graphviz: Sendable {
 
     /// A diagram being laid out.
     public struct Layout: Sendable {
-        let running: Subprocess.Running?
-        let dot: String
-        let path: String
-        let failure: Diagnostic?
-        let cached: String?
-        /// Where to keep the SVG once made, and the text it is made from.
-        let store: (cache: LayoutCache, text: String)?
-
-        init(running: Subprocess.Running, dot: String, path: String, store: (LayoutCache, String)?) {
-            self.running = running
-            self.dot = dot
-            self.path = path
-            self.store = store
-            failure = nil
-            cached = nil
+        private enum State: Sendable {
+            /// `dot` runs; its SVG goes to `store` (the cache and the DOT text) when made.
+            case running(Subprocess.Running, path: String, store: (cache: LayoutCache, text: String)?)
+            case failed(Diagnostic)
+            /// From the cache.
+            case laidOut(String)
         }
+        private let state: State
 
-        init(failure: Diagnostic) {
-            running = nil
-            dot = ""
-            path = ""
-            self.failure = failure
-            cached = nil
-            store = nil
+        init(running: Subprocess.Running, path: String, store: (cache: LayoutCache, text: String)?) {
+            state = .running(running, path: path, store: store)
         }
-
-        init(svg: String) {
-            running = nil
-            dot = ""
-            path = ""
-            failure = nil
-            cached = svg
-            store = nil
-        }
+        init(failure: Diagnostic) { state = .failed(failure) }
+        init(svg: String) { state = .laidOut(svg) }
 
         /// Waits for `dot`; its complaints become diagnostics at the output file. A layout that
         /// `dot` made without a word is kept for the next build.
         public func svg() -> Result<String, Diagnostic> {
-            if let cached { return .success(cached) }
-            guard let running else { return .failure(failure!) }
-            let result = running.wait()
-            guard result.status == 0, !result.stdout.isEmpty else {
-                return .failure(.error("Graphviz could not lay out the diagram: \(result.stderr.trimmedWhitespace)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
+            switch state {
+            case .laidOut(let svg): return .success(svg)
+            case .failed(let diagnostic): return .failure(diagnostic)
+            case let .running(running, path, store):
+                let result = running.wait()
+                guard result.status == 0, !result.stdout.isEmpty else {
+                    return .failure(.error("Graphviz could not lay out the diagram: \(result.stderr.trimmedWhitespace)", at: SourceLocation(path: path, line: 1, column: 1), id: "diagram.graphviz"))
+                }
+                let svg = String(decoding: result.stdout, as: UTF8.self)
+                if let store, result.stderr.isEmpty { store.cache.keep(svg, for: store.text) }
+                return .success(svg)
             }
-            let svg = String(decoding: result.stdout, as: UTF8.self)
-            if let store, result.stderr.isEmpty { store.cache.keep(svg, for: store.text) }
-            return .success(svg)
         }
     }
 
@@ -197,13 +180,6 @@ public struct LayoutCache: Sendable {
             done = true
             return true
         }
-    }
-
-    /// `path size mtime` of a file (through symbolic links), or `path missing`.
-    static func fileIdentity(_ path: String) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return "\(path) missing" }
-        return "\(path) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
     }
 
     /// What a file starts with before the SVG: a format line, the identity and the DOT text.

@@ -99,16 +99,7 @@ public struct OutputTree {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure() }
         defer { close(fd) }
-        guard fchmod(fd, 0o644) == 0 else { throw failure() }
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure()
-            }
-            offset += written
-        }
+        guard fchmod(fd, 0o644) == 0, writeAll(fd, UnsafeRawBufferPointer(bytes)) else { throw failure() }
     }
 
 }

@@ -95,14 +95,8 @@ public enum Subprocess {
             for _ in 0..<3 { pipesDone.enter() }
             // Threads of their own, not Dispatch's pool, which the build's parallel loop occupies.
             startThread { [pipesDone] in
-                input.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let n = write(stdin, buffer.baseAddress! + offset, buffer.count - offset)
-                        if n < 0 { if errno == EINTR { continue }; break }
-                        offset += n
-                    }
-                }
+                // A tool that exits without reading all of it ends the write early; `wait()` reports it.
+                _ = input.withUnsafeBytes { writeAll(stdin, $0) }
                 close(stdin)
                 pipesDone.leave()
             }

@@ -15,6 +15,17 @@ import Glibc
 /// Any difference, or a file that cannot be read, and the DTD is parsed from its files again (and
 /// the cache rewritten). The declarations are libxml2's own serialisation (`xmlNodeDump`), and a
 /// test validates pages and broken pages against both forms and requires the same diagnostics.
+/// What a cache made from a file remembers of it, to tell whether the file changed: its size and
+/// modification time (through symbolic links), or "missing". The flattened DTDs, the remembered
+/// DTD locations and Graphviz's layouts are stamped with it.
+public enum FileStamp {
+    public static func of(_ path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "missing" }
+        return "\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
+}
+
 enum FlattenedDTD {
     static let header = "portdoc flattened DTD 1"
 
@@ -49,7 +60,7 @@ enum FlattenedDTD {
         for line in headerLines.dropFirst(4) {
             guard line.hasPrefix("file "), let tab = line.lastIndex(of: "\t") else { return nil }
             let file = String(line[line.index(line.startIndex, offsetBy: 5)..<tab])
-            guard stamp(of: file) == String(line[line.index(after: tab)...]) else { return nil }
+            guard FileStamp.of(file) == String(line[line.index(after: tab)...]) else { return nil }
         }
         let body = Array(bytes[start...])
         guard !body.isEmpty, body.count < Int(Int32.max) else { return nil }
@@ -95,7 +106,7 @@ enum FlattenedDTD {
     static func store(_ parsed: xmlDtdPtr, dtd: DTDIdentity, path: String, files: [String], folder: URL) {
         var seen = Set<String>()
         var text = [header, "libxml2 " + libxmlVersion, "source " + path, "catalog " + DTDLocations.stamp()].joined(separator: "\n") + "\n"
-        for f in files where seen.insert(f).inserted { text += "file \(f)\t\(stamp(of: f))\n" }
+        for f in files where seen.insert(f).inserted { text += "file \(f)\t\(FileStamp.of(f))\n" }
         UserCache.replace(cacheFile(dtd, in: folder), with: Data((text + "\n").utf8 + serialize(parsed)))
     }
 
@@ -124,12 +135,6 @@ enum FlattenedDTD {
         folder.appendingPathComponent("dtd-\(dtd.idPrefix)-flat.dtd")
     }
 
-    /// `size mtime`, or "missing".
-    static func stamp(of path: String) -> String {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return "missing" }
-        return "\(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-    }
 
     static var libxmlVersion: String { __xmlParserVersion()?.pointee.map { String(cString: $0) } ?? "unknown" }
 }

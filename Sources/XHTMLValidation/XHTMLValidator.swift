@@ -582,11 +582,7 @@ enum DTDLocations {
         } else {
             files = ((try? FileManager.default.contentsOfDirectory(atPath: "/etc/xml")) ?? []).sorted().map { "/etc/xml/" + $0 }
         }
-        return files.map { file -> String in
-            var info = stat()
-            guard stat(file, &info) == 0 else { return "\(file) missing" }
-            return "\(file) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
-        }.joined(separator: "|")
+        return files.map { "\($0) \(FileStamp.of($0))" }.joined(separator: "|")
     }
 
     static var cacheFile: URL? { UserCache.folder().appendingPathComponent("dtd-locations") }
