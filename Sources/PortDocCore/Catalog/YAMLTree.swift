@@ -52,13 +52,37 @@ struct YAMLTree {
         case memory
     }
 
-    /// Reads the single document of `text` (without a byte-order mark).
+    /// Reads the single document of `text` (without a byte-order mark): with `YAMLBlockReader`
+    /// when the text keeps to the plain block style it reads (catalogs and source texts as
+    /// `portdoc` writes them), which gives the tree libyaml gives for such text; with libyaml for
+    /// everything else, and for every error, so that every diagnostic is libyaml's.
     static func read(_ text: String) -> Result<YAMLTree, Failure> {
         var text = text
         return text.withUTF8 { bytes in
-            var builder = Builder()
-            return builder.run(bytes).map { builder.tree }
+            if let tree = YAMLBlockReader.read(bytes) { return .success(tree) }
+            return readWithLibyaml(bytes)
         }
+    }
+
+    /// Reads `text` with libyaml alone (and the tests, to hold the block reader to it).
+    static func readWithLibyaml(_ text: String) -> Result<YAMLTree, Failure> {
+        var text = text
+        return text.withUTF8 { readWithLibyaml($0) }
+    }
+
+    private static func readWithLibyaml(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<YAMLTree, Failure> {
+        var builder = Builder()
+        return builder.run(bytes).map { builder.tree }
+    }
+
+    init() {}
+
+    /// A tree read by another reader (`YAMLBlockReader`).
+    init(entries: [Entry], strings: [String], children: [Int32], root: YAMLNode) {
+        self.entries = entries
+        self.strings = strings
+        self.children = children
+        self.root = root
     }
 
     /// The depth of flow collections libyaml's own releases after 0.2.5 stop at.
