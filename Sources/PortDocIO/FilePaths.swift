@@ -33,11 +33,41 @@ public enum FilePaths {
         return stat(path, &info) == 0
     }
 
+    /// The text of a small file read to its end with stdio (files of /proc, whose size stat
+    /// reports as 0), or nil.
+    static func readSmallFile(_ path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes += buffer[..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// The size of a regular file, or nil.
     public static func size(_ path: String) -> Int? {
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Int(info.st_size)
+    }
+}
+
+/// Modes of the files and folders PortDoc creates, which must not depend on the umask or on a
+/// folder's default ACL. A chmod changes the inode (a journal write) even when the mode is
+/// already right: the mode is looked at first, which is cheap, and changed only when it differs.
+enum FileMode {
+    static func ensure(_ fd: Int32, _ mode: mode_t) -> Bool {
+        var info = stat()
+        return (fstat(fd, &info) == 0 && info.st_mode & 0o7777 == mode) || fchmod(fd, mode) == 0
+    }
+
+    static func ensure(_ path: String, _ mode: mode_t) -> Bool {
+        var info = stat()
+        return (stat(path, &info) == 0 && info.st_mode & 0o7777 == mode) || chmod(path, mode) == 0
     }
 }
 

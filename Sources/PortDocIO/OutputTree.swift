@@ -94,12 +94,12 @@ public struct OutputTree {
     }
 
     /// Creates (or replaces) the file with mode 0644, whatever the umask: the tree must not depend on it.
-    static func write(_ bytes: UnsafeBufferPointer<UInt8>, to url: URL) throws {
-        func failure() -> PathError { PathError(errno: errno, path: url.path) }
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    static func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws {
+        func failure() -> PathError { PathError(errno: errno, path: path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure() }
         defer { close(fd) }
-        guard fchmod(fd, 0o644) == 0, writeAll(fd, UnsafeRawBufferPointer(bytes)) else { throw failure() }
+        guard FileMode.ensure(fd, 0o644), writeAll(fd, UnsafeRawBufferPointer(bytes)) else { throw failure() }
     }
 
 }
@@ -112,6 +112,8 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
     public let tree: OutputTree
     public let complete: Bool
     let staging: URL
+    private let stagingPath: String
+    private let currentPath: String
     private let lock: DirectoryLock
     private let existing: Set<String>
     private let state = Lock()
@@ -133,6 +135,8 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
             try tree.recoverLeftovers()
             existing = Set(fm.fileExists(atPath: tree.directory.path) ? tree.existingFiles() : [])
             staging = parent.appendingPathComponent(".\(tree.directory.lastPathComponent).staging-\(ProcessInfo.processInfo.processIdentifier)")
+            stagingPath = staging.path
+            currentPath = tree.directory.path
             try? fm.removeItem(at: staging)
             Interruption.register(staging.path)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -156,8 +160,8 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
             let known = folders.contains(relative)
             state.unlock()
             if known { continue }
-            let full = staging.path + "/" + relative
-            if (mkdir(full, 0o755) != 0 && errno != EEXIST) || chmod(full, 0o755) != 0 {
+            let full = stagingPath + "/" + relative
+            if (mkdir(full, 0o755) != 0 && errno != EEXIST) || !FileMode.ensure(full, 0o755) {
                 throw PathError(errno: errno, path: full)
             }
             state.lock()
@@ -167,17 +171,19 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
     }
 
     public func accept(_ file: OutputFile) throws {
-        let fm = FileManager.default
-        let target = staging.appendingPathComponent(file.path)
+        // Paths as strings: a URL's appendingPathComponent looked each path up on the disk (two
+        // failed stats, and a folder opened, per page).
+        let target = stagingPath + "/" + file.path
         try makeFolders(for: file.path)
-        let current = tree.directory.appendingPathComponent(file.path)
         // The page's own UTF-8 storage is compared and written, not a copy of it.
         var contents = file.contents
         let same = try contents.withUTF8 { bytes -> Bool in
-            if existing.contains(file.path),
-               let size = FilePaths.size(current.path), size == bytes.count,
-               let old = fm.contents(atPath: current.path), old.elementsEqual(bytes), link(current.path, target.path) == 0 {
-                return true
+            if existing.contains(file.path) {
+                let current = currentPath + "/" + file.path
+                if let size = FilePaths.size(current), size == bytes.count,
+                   let old = FileManager.default.contents(atPath: current), old.elementsEqual(bytes), link(current, target) == 0 {
+                    return true
+                }
             }
             try OutputTree.write(bytes, to: target)
             return false
