@@ -223,8 +223,54 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         if bytes.count > streamingThreshold, validateStreaming(bytes, text: text, path: path).isEmpty { return [] }
         // Against the declarations the page may need (see `DTDDeclarations`).
         let needs = subsetting ? DTDDeclarations.needs(in: bytes) : nil
-        return withDTD(covering: needs) { parsed in validate(bytes, text: text, path: path, dtd: parsed) }
+        return withDTD(covering: needs) { parsed in
+            validatesWhileParsing(bytes, needs: needs, dtd: parsed) ? [] : validate(bytes, text: text, path: path, dtd: parsed)
+        }
     }
+
+    /// Parses the page with the DTD copy attached as its external subset, so that libxml2
+    /// validates while it parses (attribute values as it decodes them, content models as elements
+    /// close) instead of walking the finished tree again; true when it found nothing at all. A
+    /// page with any finding is validated again as a tree (`validate(_:text:path:dtd:)`), whose
+    /// messages and positions the diagnostics keep.
+    /// Only for a page that names no entity but the five predefined ones (which libxml2 resolves
+    /// without the DTD): an entity of the DTD would be parsed into the copy, whose nodes would then
+    /// outlive the page they were parsed for.
+    private func validatesWhileParsing(_ bytes: UnsafeBufferPointer<UInt8>, needs: DTDNeeds?, dtd parsed: xmlDtdPtr) -> Bool {
+        guard let needs, needs.entities.isSubset(of: Self.predefinedEntities) else { return false }
+        // A new context: a reused one would skip the root and DTD checks after its first page.
+        guard let ctxt = xmlNewParserCtxt() else { return false }
+        defer { xmlFreeParserCtxt(ctxt) }
+        ctxt.pointee._private = UnsafeMutableRawPointer(parsed)
+        // Where libxml2 would load the external subset named by the DOCTYPE, the copy is attached.
+        ctxt.pointee.sax.pointee.externalSubset = { context, _, _, _ in
+            guard let ctxt = context?.assumingMemoryBound(to: xmlParserCtxt.self), let doc = ctxt.pointee.myDoc,
+                  let dtd = ctxt.pointee._private else { return }
+            doc.pointee.extSubset = dtd.assumingMemoryBound(to: xmlDtd.self)
+        }
+        let collector = ErrorCollector()
+        return collector.capturing {
+            // RECOVER: libxml2 hands the document back even when it is not well-formed (else it
+            // frees it, with the attached copy); such a page is not valid here anyway.
+            let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_DTDVALID.rawValue | XML_PARSE_RECOVER.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOBLANKS.rawValue)
+            let doc: xmlDocPtr? = bytes.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    xmlCtxtReadMemory(ctxt, $0, Int32(bytes.count), nil, "UTF-8", options)
+                }
+            }
+            guard let doc else { return false }
+            defer {
+                if doc.pointee.extSubset == parsed { doc.pointee.extSubset = nil }
+                xmlFreeDoc(doc)
+            }
+            guard doc.pointee.extSubset == parsed, ctxt.pointee.wellFormed == 1, ctxt.pointee.valid == 1, collector.errors.isEmpty,
+                  let subset = doc.pointee.intSubset, subset.pointee.ExternalID.map({ String(cString: $0) }) == dtd.publicID,
+                  subset.pointee.children == nil, subset.pointee.entities == nil, subset.pointee.elements == nil else { return false }
+            return true
+        }
+    }
+
+    static let predefinedEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
 
     /// Pages larger than this are validated while they are read (libxml2's xmlTextReader), so that
     /// memory holds the DTD and the current element instead of the whole tree (which takes about

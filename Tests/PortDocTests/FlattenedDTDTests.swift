@@ -37,6 +37,15 @@ struct FlattenedDTDTests {
         ("</body>", "<p><img src=\"x.png\" alt=\"\" ismap=\"no\"/></p></body>"),
         ("<a ", "<a shape=\"circle\" coords\n=\n\"1,2,3\" href=\"?a=b&amp;c=d\" rel=\"x=y\" "),
         ("</body>", "<p><span title=\"a=b\" dir=\"upward\">x</span></p></body>"),
+        // What validating while parsing sees otherwise than a validation of the finished tree:
+        // white space, comments and text in element-only content, references in attribute values.
+        ("<tbody>", "<tbody> \n\t <!-- c --><?pi x?> "),
+        ("<tbody>", "<tbody>text"),
+        ("<table", "<table dir=\"&#108;tr\""),
+        ("<table", "<table dir=\"ltr \""),
+        ("<table", "<table id=\" spaced\""),
+        ("<table", "<table id=\"a&amp;b\""),
+        ("<html ", "<html xml:space=\"preserve\" "),
     ]
 
     static let svgMutations: [(String, String)] = [
