@@ -19,6 +19,30 @@ struct TextFastPathTests {
         }.joined()
     }
 
+    /// Sanitizing looks at lead bytes only when a text is clean; it must find every scalar the
+    /// scalar rule replaces (C0, DEL, C1, U+FFFE, U+FFFF) and nothing else.
+    @Test func sanitizingFastPathAgreesWithTheScalarRule() {
+        let pieces = Self.pieces + ["\u{1}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "\u{A0}", "\u{BF}", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}",
+                                    "\u{FEFF}", "\u{EFFF}", "\u{FFBE}", "\u{10FFFF}", "\u{FFFC}"]
+        var state: UInt64 = 99
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let s = (0..<(Int(state >> 60) + 1)).map { _ in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }.joined()
+            var replaced = 0
+            let expected = String(String.UnicodeScalarView(s.unicodeScalars.map { scalar -> Unicode.Scalar in
+                let v = scalar.value
+                guard v < 0x20 || (0x7F...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF else { return scalar }
+                replaced += 1
+                return "\u{FFFD}"
+            }))
+            let (clean, count) = Resolver.sanitize(s)
+            #expect(clean == expected && count == replaced, "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test func whiteSpaceFastPathAgreesWithTheScalarRule() {
         var state: UInt64 = 42
         for _ in 0..<20_000 {

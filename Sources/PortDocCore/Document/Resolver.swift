@@ -54,14 +54,18 @@ public enum Resolver {
     /// roff and terminals misread C1 controls and DEL) are replaced by U+FFFD, with a warning.
     public static func sanitize(_ text: String) -> (String, replaced: Int) {
         // Fast path: no C0 control or DEL (ASCII), no C1 control (C2 80…C2 9F), no U+FFFE/U+FFFF (EF BF BE/BF).
+        // Printable ASCII and continuation bytes pass with two comparisons; only the lead bytes
+        // C2 and EF are looked at further (the text is valid UTF-8, so their followers exist).
         var copy = text
         let clean = copy.withUTF8 { bytes -> Bool in
-            var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-            for b in bytes {
-                if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F)
-                    || (beforePrevious == 0xEF && previous == 0xBF && (b == 0xBE || b == 0xBF)) { return false }
-                beforePrevious = previous
-                previous = b
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b < 0x20 || b == 0x7F { return false }
+                if b == 0xC2, i + 1 < n, bytes[i + 1] <= 0x9F { return false }
+                if b == 0xEF, i + 2 < n, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return false }
+                i += 1
             }
             return true
         }
@@ -218,21 +222,25 @@ public enum Resolver {
                 return LocalizedText(pieces: [], fallbackLocale: nil)
             }
             var raw = sourceEntry.text
+            // The pieces of `raw` when already parsed (a translation, parsed for its placeholders).
+            var rawPieces: [Placeholder.Piece]? = nil
             var fallback: String? = nil
             var location = sourceEntry.textLocation
             if let translation {
                 let found = translation.lookup(ref.key, source: sourceEntry)
-                var usable: (string: String, location: SourceLocation?)? = nil
+                var usable: (string: String, pieces: [Placeholder.Piece], location: SourceLocation?)? = nil
                 if found.status == .translated, let string = found.string {
                     let candidate = Whitespace.normalize(string)
-                    if let problem = placeholderMismatch(source: sourceEntry.text, translation: candidate) {
-                        diagnostics.error("the translation of '\(ref.key)' \(problem)", at: found.stringLocation ?? location, id: "translation.placeholder")
-                    } else {
-                        usable = (candidate, found.stringLocation)
+                    switch placeholderMismatch(source: sourceEntry, translation: candidate) {
+                    case .failure(let problem):
+                        diagnostics.error("the translation of '\(ref.key)' \(problem.text)", at: found.stringLocation ?? location, id: "translation.placeholder")
+                    case .success(let pieces):
+                        usable = (candidate, pieces, found.stringLocation)
                     }
                 }
                 if let usable {
                     raw = usable.string
+                    rawPieces = usable.pieces
                     location = usable.location ?? location
                 } else {
                     // The first locale of the chain that has a usable text; the source ends the chain.
@@ -242,8 +250,9 @@ public enum Resolver {
                         let candidate = other.lookup(ref.key, source: sourceEntry)
                         guard candidate.status == .translated, let string = candidate.string else { continue }
                         let text = Whitespace.normalize(string)
-                        guard placeholderMismatch(source: sourceEntry.text, translation: text) == nil else { continue }
+                        guard case .success(let pieces) = placeholderMismatch(source: sourceEntry, translation: text) else { continue }
                         raw = text
+                        rawPieces = pieces
                         location = candidate.stringLocation ?? location
                         used = link.locale
                         break
@@ -256,7 +265,8 @@ public enum Resolver {
             if replaced > 0 {
                 diagnostics.warning("\(replaced) character(s) in '\(ref.key)' cannot appear in the outputs and were replaced by U+FFFD", at: location, id: "text.invalid-character")
             }
-            guard case .success(let parsed) = Placeholder.parse(clean) else {
+            // Sanitizing replaces no brace: the pieces of a text it left alone are those parsed.
+            guard case .success(let parsed) = replaced == 0 ? rawPieces.map({ .success($0) }) ?? Placeholder.parse(clean) : Placeholder.parse(clean) else {
                 diagnostics.error("the text of '\(ref.key)' has a malformed placeholder", at: location, id: "text.placeholder")
                 return LocalizedText(pieces: [], fallbackLocale: fallback)
             }
@@ -286,21 +296,28 @@ public enum Resolver {
             if !fallbacks.contains(where: { $0.key == fallback.key }) { fallbacks.append(fallback) }
         }
 
-        func placeholderMismatch(source: String, translation: String) -> String? {
-            guard let translated = Placeholder.names(in: translation) else {
-                if case .failure(let e) = Placeholder.parse(translation) { return "is malformed at column \(e.column): \(e.message)" }
-                return "is malformed"
+        struct Mismatch: Error { var text: String }
+
+        /// The translation's pieces when its placeholders are those of the source text (in any
+        /// order), else what is wrong with them. The translation is parsed once, for this and for
+        /// its pieces; the source text's names were parsed when it was loaded.
+        func placeholderMismatch(source: SourceText.Entry, translation: String) -> Result<[Placeholder.Piece], Mismatch> {
+            let pieces: [Placeholder.Piece]
+            switch Placeholder.parse(translation) {
+            case .failure(let e): return .failure(Mismatch(text: "is malformed at column \(e.column): \(e.message)"))
+            case .success(let parsed): pieces = parsed
             }
-            let expected = Placeholder.names(in: source) ?? []
+            let translated = pieces.compactMap { if case .placeholder(let n) = $0 { n } else { nil } }
+            let expected = source.placeholders ?? []
             // The common case, most often with no placeholder at all: the same names in the same order.
-            if translated == expected { return nil }
+            if translated == expected { return .success(pieces) }
             let missing = Set(expected).subtracting(translated).sorted()
             let added = Set(translated).subtracting(expected).sorted()
-            if missing.isEmpty && added.isEmpty { return nil }
+            if missing.isEmpty && added.isEmpty { return .success(pieces) }
             var parts: [String] = []
             if !missing.isEmpty { parts.append("lacks " + missing.map { "'{\($0)}'" }.joined(separator: ", ")) }
             if !added.isEmpty { parts.append("has unknown " + added.map { "'{\($0)}'" }.joined(separator: ", ")) }
-            return parts.joined(separator: " and ")
+            return .failure(Mismatch(text: parts.joined(separator: " and ")))
         }
     }
 }

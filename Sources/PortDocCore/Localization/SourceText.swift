@@ -8,6 +8,9 @@ public struct SourceText: Sendable, Equatable {
 
         /// `text.hashValue`, computed once: compacted translations compare it with their msgid's.
         public let textHash: Int
+        /// The names of the text's placeholders in order, parsed once (nil: malformed), for the
+        /// comparison with every translation of it in every build.
+        public let placeholders: [String]?
 
         public init(key: String, text: String, keyLocation: SourceLocation, textLocation: SourceLocation) {
             self.key = key
@@ -15,6 +18,7 @@ public struct SourceText: Sendable, Equatable {
             self.keyLocation = keyLocation
             self.textLocation = textLocation
             self.textHash = text.hashValue
+            self.placeholders = Placeholder.names(in: text)
         }
     }
 
