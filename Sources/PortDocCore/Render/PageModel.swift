@@ -19,23 +19,26 @@ protocol FormatWriter: Sendable {
 
 extension FormatWriter {
     func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject) {
-        if wantsPorts { r["ports"] = .markup(bytes { appendPortsCell(row.ports, to: &$0) }) }
-        if wantsDescription { r["description"] = .markup(bytes { appendDescriptionCell(row.description, to: &$0) }) }
+        if wantsPorts { r["ports"] = markup { appendPortsCell(row.ports, to: &$0) } }
+        if wantsDescription { r["description"] = markup { appendDescriptionCell(row.description, to: &$0) } }
     }
     func href(toLocale locale: String, from doc: LocalizedDocument) -> String? { nil }
     func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
 
-    /// What `body` appends, as a String.
-    func bytes(_ body: (inout [UInt8]) -> Void) -> String { utf8String(reserving: 128, body) }
-
-    func inline(_ text: LocalizedText) -> String { bytes { appendInline(text, to: &$0) } }
+    /// What `body` appends, as markup.
+    func markup(_ body: (inout [UInt8]) -> Void) -> TemplateValue {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        body(&out)
+        return .markup(Markup(bytes: out))
+    }
 
     /// A connection as the lists show it: its sentence and the row's footnote markers.
     func connection(_ c: LocalizedConnection, page: TextDirection) -> TemplateValue {
-        let text: TemplateValue = c.footnotes.isEmpty ? value(c.sentence, page: page) : .markup(bytes { out in
+        let text: TemplateValue = c.footnotes.isEmpty ? value(c.sentence, page: page) : markup { out in
             appendInline(c.sentence, to: &out)
             for ref in c.footnotes { appendMarker(ref, to: &out) }
-        })
+        }
         return ["text": text, "from": .plain(c.from), "to": .plain(c.to), "ports": .plain(c.portsText.plain), "directed": .bool(c.directed)]
     }
 
@@ -44,19 +47,17 @@ extension FormatWriter {
         for ref in p.footnotes { appendMarker(ref, to: &out) }
     }
 
-    func paragraph(_ p: Paragraph) -> String { bytes { appendParagraph(p, to: &$0) } }
-
     /// A message as a template value: plain text (escaped by the template engine for whatever
     /// slot it lands in, with its fallback language) when it has no links or host names, else
     /// markup, which only markup slots take.
     func value(_ text: LocalizedText, page: TextDirection) -> TemplateValue {
-        guard text.pieces.allSatisfy({ if case .text = $0 { true } else { false } }) else { return .markup(inline(text)) }
+        guard text.pieces.allSatisfy({ if case .text = $0 { true } else { false } }) else { return markup { appendInline(text, to: &$0) } }
         return .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
     }
 
     /// A paragraph: plain text when it has no footnote markers, links or host names.
     func value(_ p: Paragraph, page: TextDirection) -> TemplateValue {
-        p.footnotes.isEmpty ? value(p.text, page: page) : .markup(paragraph(p))
+        p.footnotes.isEmpty ? value(p.text, page: page) : markup { appendParagraph(p, to: &$0) }
     }
 
     /// "1433 (Microsoft SQL)" or "5228-5230".

@@ -19,20 +19,20 @@ public enum DiagramRenderer {
             // Graphviz estimates text widths from Latin metrics; wide (CJK) characters would
             // overflow, so each node gets at least the width its lines need.
             let width = (lines.map(emWidth).max() ?? 0) * fontSize / 72 + 0.35
-            return ["id": .plain(e.id), "label": .markup(DOTEscaper.lines(lines)), "width": .plain(formatInches(width))]
+            return ["id": .plain(e.id), "label": .markup(Markup(DOTEscaper.lines(lines))), "width": .plain(formatInches(width))]
         }
         var roles: [TemplateValue] = []
         for section in orderedSections(doc) {
             let members = doc.endpoints.filter { $0.section == section.id }
             let heading = wrap(section.heading.plain, columns: 40)
-            roles.append(["id": .plain(section.id), "heading": .markup(DOTEscaper.lines(heading)), "endpoints": .list(members.map(node))])
+            roles.append(["id": .plain(section.id), "heading": .markup(Markup(DOTEscaper.lines(heading))), "endpoints": .list(members.map(node))])
         }
         let others = doc.endpoints.filter { $0.section == nil }.map(node)
         var edges: [TemplateValue] = []
         for edge in mergedEdges(doc) {
             edges.append([
                 "from": .plain(edge.from), "to": .plain(edge.to), "directed": .bool(edge.directed),
-                "label": .markup(DOTEscaper.lines(edge.lines)),
+                "label": .markup(Markup(DOTEscaper.lines(edge.lines))),
             ])
         }
         let context: TemplateValue = [

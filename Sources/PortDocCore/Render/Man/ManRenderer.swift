@@ -32,18 +32,22 @@ public enum ManRenderer {
         /// items becomes several tbl lines; only the first carries the protocol. Each item is
         /// written once, for its line and for the row's `description`.
         func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject) {
-            if wantsPorts { r["ports"] = .markup(bytes { appendPortsCell(row.ports, to: &$0) }) }
+            if wantsPorts { r["ports"] = markup { appendPortsCell(row.ports, to: &$0) } }
             let wantsLines = needs?.contains("lines") ?? true
             guard wantsDescription || wantsLines else { return }
-            let items = row.description.map { item in bytes { appendItem(item, to: &$0) } }
-            if wantsDescription { r["description"] = .markup(items.joined(separator: " ")) }
+            let items = row.description.map { item -> [UInt8] in
+                var out: [UInt8] = []
+                appendItem(item, to: &out)
+                return out
+            }
+            if wantsDescription { r["description"] = .markup(Markup(bytes: Array(items.joined(separator: [0x20])))) }
             guard wantsLines else { return }
             let count = max(row.ports.count, items.count)
             r["lines"] = .list((0..<count).map { i in
                 [
                     "protocol": .plain(i == 0 ? row.proto : ""),
                     "port": .plain(i < row.ports.count ? Self.portText(row.ports[i]) : ""),
-                    "description": .markup(i < items.count ? items[i] : ""),
+                    "description": .markup(Markup(bytes: i < items.count ? items[i] : [])),
                 ]
             })
         }

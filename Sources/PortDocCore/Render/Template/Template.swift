@@ -318,7 +318,7 @@ struct TemplateRenderer {
                     guard name.slot == .markup else {
                         throw Failure(diagnostic: .error("'\(name.name)' holds markup (links, footnote markers, line breaks) and cannot go into \(name.slot.description); use a plain-text value there", at: name.location, id: "template.slot"))
                     }
-                    out.append(s)
+                    out.append(bytes: s.bytes)
                 case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: name.slot, to: &out)
                 case .list, .rows, .object:
                     throw Failure(diagnostic: .error("'\(name.name)' is a \(value.kindName), not text; use it as a section '{{#\(name.name)}}…{{/\(name.name)}}'", at: name.location, id: "template.type"))
