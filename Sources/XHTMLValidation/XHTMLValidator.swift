@@ -223,8 +223,10 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         if bytes.count > streamingThreshold, validateStreaming(bytes, text: text, path: path).isEmpty { return [] }
         // Against the declarations the page may need (see `DTDDeclarations`).
         let needs = subsetting ? DTDDeclarations.needs(in: bytes) : nil
+        // A large page here has findings already: straight to the tree.
+        let tryWhileParsing = bytes.count <= streamingThreshold
         return withDTD(covering: needs) { parsed in
-            validatesWhileParsing(bytes, needs: needs, dtd: parsed) ? [] : validate(bytes, text: text, path: path, dtd: parsed)
+            tryWhileParsing && validatesWhileParsing(bytes, needs: needs, dtd: parsed) ? [] : validate(bytes, text: text, path: path, dtd: parsed)
         }
     }
 
