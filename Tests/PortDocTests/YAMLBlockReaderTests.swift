@@ -188,6 +188,13 @@ struct YAMLBlockReaderTests {
         #expect(read > 200, "the block reader read only \(read) mutated documents")
     }
 
+    /// Columns are counted on along a line from token to token: a long line of many tokens, with
+    /// characters of several bytes among them, keeps libyaml's columns.
+    @Test func aLongLineOfManyTokensKeepsLibyamlsColumns() {
+        let items = (0..<20_000).map { $0 % 3 == 0 ? "é\($0)" : $0 % 3 == 1 ? "\"日本\($0)\"" : "{k: x\($0)}" }
+        #expect(Self.agrees("ports: [" + items.joined(separator: ", ") + "]\nnext: é\n", "long line"))
+    }
+
     @Test func declinesWhatLibyamlReadsDifferentlyOrRefuses() {
         let declined = [
             "", "# only a comment\n", "a:\n", "a: |\n  x\n", "a: >-\n  x\n", "a: &x 1\nb: *x\n", "a: !t 1\n", "---\na: 1\n", "%YAML 1.1\n---\na: 1\n",

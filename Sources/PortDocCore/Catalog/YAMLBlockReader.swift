@@ -36,6 +36,8 @@ struct YAMLBlockReader {
     private var pending: [Int32] = []
     /// Decoded bytes of a quoted scalar with escapes.
     private var scratch: [UInt8] = []
+    /// The last column computed: its line, byte offset and column.
+    private var lastColumn: (line: Int32, offset: Int, column: Int32) = (0, 0, 1)
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -423,9 +425,15 @@ struct YAMLBlockReader {
     // MARK: Nodes
 
     /// The column (1-based, in characters, as libyaml counts) of byte `p` on the current line.
-    private func column(at p: Int) -> Int32 {
-        var count: Int32 = 1
-        for i in lineStart..<p where bytes[i] & 0xC0 != 0x80 { count += 1 }
+    /// Counted on from the last one asked for on the same line (tokens come left to right), so
+    /// that a long line of many tokens is not counted again from its start for each.
+    private mutating func column(at p: Int) -> Int32 {
+        var (from, count) = lastColumn.line == line && lastColumn.offset <= p ? (lastColumn.offset, lastColumn.column) : (lineStart, 1)
+        while from < p {
+            if bytes[from] & 0xC0 != 0x80 { count += 1 }
+            from += 1
+        }
+        lastColumn = (line, p, count)
         return count
     }
 
@@ -438,7 +446,8 @@ struct YAMLBlockReader {
 
     /// A collection's entry, at `pos` or at its first key; its children come with `close`.
     private mutating func open(_ kind: YAMLTree.Kind, at key: Token? = nil) -> Int32 {
-        entries.append(YAMLTree.Entry(kind: kind, plain: false, line: line, column: key?.column ?? column(at: pos), first: 0, count: 0))
+        let column = key?.column ?? column(at: pos)
+        entries.append(YAMLTree.Entry(kind: kind, plain: false, line: line, column: column, first: 0, count: 0))
         return Int32(entries.count - 1)
     }
 
