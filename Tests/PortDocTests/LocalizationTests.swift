@@ -103,6 +103,19 @@ struct LocalizationTests {
         #expect(lines(d).first == expected, "\(lines(d))")
     }
 
+    /// Every later duplicate names the first definition, also after the first duplicate; msgids
+    /// and contexts are keys of their own kinds ("a.b" as a msgid is not the context "a.b").
+    @Test func duplicatesNameTheFirstDefinition() {
+        let entry = { (ctxt: String, id: String) in "msgctxt \"\(ctxt)\"\nmsgid \"\(id)\"\nmsgstr \"y\"\n\n" }
+        let text = entry("a.b", "x") + entry("a.b", "y") + entry("a.b", "z") + "msgid \"a.b\"\nmsgstr \"w\"\n\n" + "msgid \"a.b\"\nmsgstr \"v\"\n"
+        let (_, d) = POParser.parse(text, path: "p.po")
+        #expect(lines(d) == [
+            "p.po:5:1: error: duplicate entry msgctxt \"a.b\"; first defined at line 1 [po.duplicate]",
+            "p.po:9:1: error: duplicate entry msgctxt \"a.b\"; first defined at line 1 [po.duplicate]",
+            "p.po:16:1: error: duplicate entry msgid \"a.b\"; first defined at line 13 [po.duplicate]",
+        ])
+    }
+
     @Test func invalidUTF8IsReportedWithItsPosition() {
         let bytes: [UInt8] = Array("msgid \"ok\"\nmsgstr \"".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)
         switch TextNormalization.decodeUTF8(bytes, path: "p.po") {

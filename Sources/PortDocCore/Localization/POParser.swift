@@ -7,12 +7,10 @@ public enum POParser {
         var header: POEntry?
         var entries: [POEntry] = []
         entries.reserveCapacity(parser.entries.count)
-        // One hash per entry, of its key without building a String (a dictionary of first
-        // locations took two, and a String concatenation); where a key was first defined is
-        // gathered only when a duplicate turns up.
+        // One hash per entry, of its key without building a String (a lookup and then an insert,
+        // of "ctxt:" + the context, took two and a concatenation).
         enum Key: Hashable { case context(String), id(String) }
-        var seen = Set<Key>(minimumCapacity: parser.entries.count)
-        var firsts: [Key: SourceLocation]? = nil
+        var seen: [Key: SourceLocation] = Dictionary(minimumCapacity: parser.entries.count)
         for entry in parser.entries {
             if entry.isHeader {
                 if header != nil {
@@ -27,22 +25,15 @@ public enum POParser {
             if !entry.isObsolete {
                 // PortDoc keys messages by msgctxt alone: one key, one entry, whatever its msgid.
                 let key = entry.context.map { Key.context($0) } ?? .id(entry.id)
-                // Only entries with a location are remembered, as the first of their key.
-                let duplicate = entry.location != nil ? !seen.insert(key).inserted : seen.contains(key)
-                if !duplicate, firsts != nil, let location = entry.location { firsts?[key] = location }
-                if duplicate {
-                    if firsts == nil {
-                        // The first duplicate: where each key was first defined, once.
-                        var found: [Key: SourceLocation] = [:]
-                        for e in entries where !e.isObsolete {
-                            guard let location = e.location else { continue }
-                            let k = e.context.map { Key.context($0) } ?? .id(e.id)
-                            if found[k] == nil { found[k] = location }
-                        }
-                        firsts = found
-                    }
-                    // Always found: `seen` holds only keys of entries with a location, all in `entries`.
-                    let first = firsts?[key] ?? SourceLocation(path: path, line: 1, column: 1)
+                var first: SourceLocation? = nil
+                if let location = entry.location {
+                    first = seen.updateValue(location, forKey: key)
+                    // The first definition stays the one a later duplicate names.
+                    if let first { seen[key] = first }
+                } else {
+                    first = seen[key]
+                }
+                if let first {
                     let name = entry.context.map { "msgctxt \"\(POWriter.escape($0))\"" } ?? "msgid \"\(POWriter.escape(entry.id))\""
                     d.error("duplicate entry \(name); first defined at line \(first.line)", at: entry.location, id: "po.duplicate")
                 }
