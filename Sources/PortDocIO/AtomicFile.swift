@@ -4,9 +4,6 @@ import Dispatch
 import Glibc
 #endif
 
-/// Replaces one file through a temporary file in the same folder and a rename, so that readers see
-/// either the old or the new contents, never a mix. An existing file's permissions are kept;
-/// a new file gets 0644.
 /// A system call that failed on a file: its errno and the path (`BuildSession.describe` shows
 /// "No space left on device (path)").
 public struct PathError: Error, Sendable {
@@ -19,6 +16,9 @@ public struct PathError: Error, Sendable {
     }
 }
 
+/// Replaces one file through a temporary file in the same folder and a rename, so that readers see
+/// either the old or the new contents, never a mix. An existing file's permissions are kept;
+/// a new file gets 0644.
 public enum AtomicFile {
     /// `durable`: the contents reach the disk before the rename (translators' PO files). A cache
     /// such as the build stamp skips that: losing it in a crash only costs the next build time,

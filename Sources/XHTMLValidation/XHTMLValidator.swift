@@ -240,7 +240,8 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     /// outlive the page they were parsed for.
     private func validatesWhileParsing(_ bytes: UnsafeBufferPointer<UInt8>, needs: DTDNeeds?, dtd parsed: xmlDtdPtr) -> Bool {
         guard let needs, needs.entities.isSubset(of: Self.predefinedEntities) else { return false }
-        // A new context: a reused one would skip the root and DTD checks after its first page.
+        // A new context: `vctxt.finishDtd`, which gates the root element and DTD checks, is set
+        // when a context is made (xmlInitParserCtxt); a reused one was not relied on to reset it.
         guard let ctxt = xmlNewParserCtxt() else { return false }
         defer { xmlFreeParserCtxt(ctxt) }
         ctxt.pointee._private = UnsafeMutableRawPointer(parsed)
@@ -267,12 +268,17 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
             }
             guard doc.pointee.extSubset == parsed, ctxt.pointee.wellFormed == 1, ctxt.pointee.valid == 1, collector.errors.isEmpty,
                   let subset = doc.pointee.intSubset, subset.pointee.ExternalID.map({ String(cString: $0) }) == dtd.publicID,
-                  subset.pointee.children == nil, subset.pointee.entities == nil, subset.pointee.elements == nil else { return false }
+                  !Self.declaresAnything(subset) else { return false }
             return true
         }
     }
 
     static let predefinedEntities: Set<String> = ["amp", "lt", "gt", "quot", "apos"]
+
+    /// Whether a page's internal DTD subset declares anything (entities, elements, anything else).
+    private static func declaresAnything(_ subset: xmlDtdPtr) -> Bool {
+        subset.pointee.children != nil || subset.pointee.entities != nil || subset.pointee.elements != nil
+    }
 
     /// Pages larger than this are validated while they are read (libxml2's xmlTextReader), so that
     /// memory holds the DTD and the current element instead of the whole tree (which takes about
@@ -402,7 +408,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
             if external != dtd.publicID {
                 extra.append(.error("the DOCTYPE is '\(external ?? "none")'; expected '\(dtd.publicID)'", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "\(dtd.idPrefix).doctype"))
             }
-            if subset.pointee.children != nil || subset.pointee.entities != nil || subset.pointee.elements != nil {
+            if Self.declaresAnything(subset) {
                 extra.append(.error("the page declares its own DTD subset (entities or elements); XHTML pages may not", at: SourceLocation(path: path, line: doctypeLine, column: 1), id: "\(dtd.idPrefix).internal-subset"))
                 return
             }

@@ -25,13 +25,16 @@ extension FormatWriter {
     func href(toLocale locale: String, from doc: LocalizedDocument) -> String? { nil }
     func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
 
-    /// What `body` appends, as markup.
-    func markup(_ body: (inout [UInt8]) -> Void) -> TemplateValue {
+    /// What `body` appends.
+    func bytes(_ body: (inout [UInt8]) -> Void) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         body(&out)
-        return .markup(Markup(bytes: out))
+        return out
     }
+
+    /// What `body` appends, as markup.
+    func markup(_ body: (inout [UInt8]) -> Void) -> TemplateValue { .markup(Markup(bytes: bytes(body))) }
 
     /// A connection as the lists show it: its sentence and the row's footnote markers.
     func connection(_ c: LocalizedConnection, page: TextDirection) -> TemplateValue {

@@ -35,11 +35,7 @@ public enum ManRenderer {
             if wantsPorts { r["ports"] = markup { appendPortsCell(row.ports, to: &$0) } }
             let wantsLines = needs?.contains("lines") ?? true
             guard wantsDescription || wantsLines else { return }
-            let items = row.description.map { item -> [UInt8] in
-                var out: [UInt8] = []
-                appendItem(item, to: &out)
-                return out
-            }
+            let items = row.description.map { item in bytes { appendItem(item, to: &$0) } }
             if wantsDescription { r["description"] = .markup(Markup(bytes: Array(items.joined(separator: [0x20])))) }
             guard wantsLines else { return }
             let count = max(row.ports.count, items.count)
