@@ -63,19 +63,77 @@ struct TemplateTests {
         #expect(d.id == "template.recursion")
     }
 
-    /// The names a page template uses are its own and those of the partials it includes (through
-    /// any depth, a cycle included), not those of the format's other templates.
-    @Test func referencedNamesArePerTemplateWithItsPartials() {
-        let files = [
-            ("plain/page.mustache", "{{title}}{{#rows}}{{> row}}{{/rows}}"),
-            ("plain/row.mustache", "{{anchor}}{{> cell}}"),
-            ("plain/cell.mustache", "{{ui.column.port}}{{> row}}"),
-            ("plain/ports.mustache", "{{#ports}}{{port}}{{/ports}}"),
-        ].map { TemplateSet.File(relativePath: $0.0, path: "Templates/\($0.0)", text: $0.1) }
-        let (set, diagnostics) = TemplateSet.parse(files)
-        #expect(diagnostics.isEmpty)
-        #expect(set.referencedNames(format: "plain", template: "page") == ["title", "rows", "anchor", "ui", "column", "port"])
-        #expect(set.referencedNames(format: "plain", template: "ports") == ["ports", "port"])
-        #expect(set.referencedNames(format: "plain", template: "missing") == [])
+    /// A record with a text field, a markup field (appended straight to the page), an object and
+    /// (one level deep) a record.
+    struct Row: TemplateRecord {
+        static let shape = TemplateFields(["name", "cell", "sub", "empty", "child"])
+        var name: String
+        var cell: String
+        var isChild = false
+        var fields: TemplateFields { Self.shape }
+        func value(of field: Int) -> TemplateValue {
+            switch field {
+            case 0: .plain(name)
+            case 1: .markup(Markup(cell))
+            case 2: ["x": .plain(name + "!")]
+            case 3: .markup(Markup(""))
+            default: isChild ? .bool(false) : .record(Row(name: name + "?", cell: "<i>" + cell + "</i>", isChild: true))
+            }
+        }
+        func appendMarkup(of field: Int, to out: inout [UInt8]) -> Bool {
+            guard field == 1 || field == 3 else { return false }
+            if field == 1 { out.append(contentsOf: cell.utf8) }
+            return true
+        }
+    }
+
+    /// `value` with every record, however deep, replaced by the object of its fields.
+    func objectsOnly(_ value: TemplateValue) -> TemplateValue {
+        guard case .record(let record) = value else { return value }
+        var object = TemplateObject()
+        for (index, name) in record.fields.names.enumerated() { object[name] = objectsOnly(record.value(of: index)) }
+        return .object(object)
+    }
+
+    /// Records behave as the objects of their fields, in every slot, section and lookup, errors
+    /// included: random XHTML templates over names a record holds, shadows or lacks render the
+    /// same with rows as records and as objects.
+    @Test func recordsRenderAsTheObjectsOfTheirFields() {
+        let pieces = ["{{name}}", "{{cell}}", "{{sub.x}}", "{{outer}}", "{{#cell}}[{{cell}}]{{/cell}}", "{{^empty}}-{{/empty}}", "{{#empty}}E{{/empty}}",
+                      "{{.}}", "{{missing}}", "<td>{{cell}}</td>", "<a title=\"{{name}}\">x</a>", "<a title=\"{{cell}}\">x</a>", "{{#sub}}{{x}}{{name}}{{/sub}}",
+                      "<title>{{name}}</title>", "{{cell.x}}", "{{#name}}{{.}}{{/name}}", " & ", "<br />",
+                      "{{child.name}}", "{{child.cell}}", "{{#child}}{{cell}}{{outer}}{{/child}}", "<a title=\"{{child.cell}}\">x</a>", "{{child.child.name}}"]
+        let rows = [Row(name: "a<b", cell: "<em>c</em>"), Row(name: "", cell: ""), Row(name: "\u{5D0}\"'", cell: "d&amp;e")]
+        let xhtml = TemplateSet.syntax(for: "xhtml")
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var failures = 0, successes = 0
+        for _ in 0..<400 {
+            let body = (0..<(1 + next(5))).map { _ in pieces[next(pieces.count)] }.joined()
+            guard case .success(let template) = Template.parse("<p>{{#rows}}" + body + "{{/rows}}</p>", path: "r.mustache", syntax: xhtml) else { continue }
+            let records: TemplateValue = ["outer": "O", "name": "shadowed", "rows": .list(rows.map { .record($0) })]
+            let objects: TemplateValue = ["outer": "O", "name": "shadowed", "rows": .list(rows.map { objectsOnly(.record($0)) })]
+            let viaRecords = template.render(records), viaObjects = template.render(objects)
+            #expect(viaRecords == viaObjects, "\(body)")
+            if case .success = viaRecords { successes += 1 } else { failures += 1 }
+        }
+        #expect(successes > 100 && failures > 50, "both outcomes exercised: \(successes) rendered, \(failures) refused")
+    }
+
+    /// A record's markup cannot go where the format allows none, as an object's cannot; and a
+    /// record equals the object of its fields.
+    @Test func recordMarkupKeepsItsSlotAndRecordsCompareByFields() {
+        guard case .success(let template) = Template.parse("{{#rows}}<a title=\"{{cell}}\">x</a>{{/rows}}", path: "r.mustache", syntax: TemplateSet.syntax(for: "xhtml")) else {
+            Issue.record("parse"); return
+        }
+        guard case .failure(let d) = template.render(["rows": .list([.record(Row(name: "n", cell: "<b>c</b>"))])]) else { Issue.record("rendered"); return }
+        #expect(d.id == "template.slot" && d.location?.line == 1)
+        let row = Row(name: "n", cell: "<b>c</b>")
+        #expect(TemplateValue.record(row) == .object(["name": "n", "cell": .markup("<b>c</b>"), "sub": ["x": "n!"], "empty": .markup(""),
+                                                      "child": ["name": "n?", "cell": .markup("<i><b>c</b></i>"), "sub": ["x": "n?!"], "empty": .markup(""), "child": false]]))
+        #expect(TemplateValue.record(row) != .record(Row(name: "n", cell: "<b>d</b>")))
     }
 }

@@ -8,9 +8,10 @@ protocol FormatWriter: Sendable {
     func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8])
     func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8])
     func appendDescriptionCell(_ items: [LocalizedItem], to out: inout [UInt8])
-    /// A row's fields besides its anchor, protocol and transport: `ports` and `description` when
-    /// wanted, and whatever else the format adds (man pages split rows into tbl lines).
-    func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject)
+    /// Whether a row has `lines`: man pages split a row into tbl lines.
+    static var splitsRowsIntoLines: Bool { get }
+    /// The `lines` of the row `row` of `table` (only asked when `splitsRowsIntoLines`).
+    func lines(row: Int, of table: RowTable<Self>) -> TemplateValue
     /// The link from this page to the same document in `locale`, or nil where the format has none.
     func href(toLocale locale: String, from doc: LocalizedDocument) -> String?
     /// The link from this page to its network diagram, or nil where the format shows none.
@@ -18,10 +19,8 @@ protocol FormatWriter: Sendable {
 }
 
 extension FormatWriter {
-    func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject) {
-        if wantsPorts { r["ports"] = markup { appendPortsCell(row.ports, to: &$0) } }
-        if wantsDescription { r["description"] = markup { appendDescriptionCell(row.description, to: &$0) } }
-    }
+    static var splitsRowsIntoLines: Bool { false }
+    func lines(row: Int, of table: RowTable<Self>) -> TemplateValue { .list([]) }
     func href(toLocale locale: String, from doc: LocalizedDocument) -> String? { nil }
     func diagramHref(_ doc: LocalizedDocument) -> String? { nil }
 
@@ -69,14 +68,58 @@ extension FormatWriter {
     }
 }
 
+/// A table's rows with what their records need, shared by the records of all its rows (a record
+/// is then two words, held in a template value without an allocation of its own).
+final class RowTable<Writer: FormatWriter>: Sendable {
+    let rows: [LocalizedRow]
+    let writer: Writer
+    /// Protocol names are left-to-right runs: isolated on a right-to-left page.
+    let codeDirection: TextDirection?
+
+    init(rows: [LocalizedRow], writer: Writer, codeDirection: TextDirection?) {
+        self.rows = rows
+        self.writer = writer
+        self.codeDirection = codeDirection
+    }
+}
+
+/// A table row for the templates: `anchor`, `protocol`, `transport`, `ports`, `description` (and
+/// `lines` in man pages), each made when the template reaches it; the cells are written straight
+/// into the page.
+struct RowRecord<Writer: FormatWriter>: TemplateRecord {
+    let table: RowTable<Writer>
+    let index: Int
+
+    var fields: TemplateFields { Writer.splitsRowsIntoLines ? rowFieldsWithLines : rowFields }
+
+    /// Each field read by property (`table.rows[index].anchor`), not through a copy of the row.
+    func value(of field: Int) -> TemplateValue {
+        switch field {
+        case 0: return .plain(table.rows[index].anchor)
+        case 1: return .text(TextValue(table.rows[index].proto, dir: table.codeDirection))
+        case 2: return .plain(table.rows[index].transport.rawValue)
+        case 3: return table.writer.markup { table.writer.appendPortsCell(table.rows[index].ports, to: &$0) }
+        case 4: return table.writer.markup { table.writer.appendDescriptionCell(table.rows[index].description, to: &$0) }
+        default: return table.writer.lines(row: index, of: table)
+        }
+    }
+
+    func appendMarkup(of field: Int, to out: inout [UInt8]) -> Bool {
+        switch field {
+        case 3: table.writer.appendPortsCell(table.rows[index].ports, to: &out)
+        case 4: table.writer.appendDescriptionCell(table.rows[index].description, to: &out)
+        default: return false
+        }
+        return true
+    }
+}
+
+private let rowFields = TemplateFields(["anchor", "protocol", "transport", "ports", "description"])
+private let rowFieldsWithLines = TemplateFields(rowFields.names + ["lines"])
+
 /// Builds the template context shared by every format; names are documented in Templates/README.md.
 enum PageModel {
-    /// `needs`: the names the format's templates use; row fields they do not use are not computed
-    /// (rows are most of the work on large documents). Nil computes everything.
-    static func build(_ doc: LocalizedDocument, writer: some FormatWriter, needs: Set<String>? = nil) -> TemplateObject {
-        func needed(_ name: String) -> Bool { needs?.contains(name) ?? true }
-        let wantsProtocol = needed("protocol"), wantsTransport = needed("transport")
-        let wantsPorts = needed("ports"), wantsDescription = needed("description")
+    static func build(_ doc: LocalizedDocument, writer: some FormatWriter) -> TemplateObject {
         let page = doc.direction
         var ui: TemplateObject = [:]
         for (key, text) in doc.interface {
@@ -94,16 +137,10 @@ enum PageModel {
                     var fields: TemplateObject = [
                         "id": .plain(table.id),
                         "first": .bool(index == 0),
-                        // Made as the template reaches each row, and freed after it.
-                        "rows": .rows(TemplateRows(count: table.rows.count) { [rows = table.rows] index in
-                            let row = rows[index]
-                            var r = TemplateObject()
-                            r.reserveCapacity(6)
-                            r["anchor"] = .plain(row.anchor)
-                            if wantsProtocol { r["protocol"] = .text(TextValue(row.proto, dir: codeDirection)) }
-                            if wantsTransport { r["transport"] = .plain(row.transport.rawValue) }
-                            writer.rowFields(row, wantsPorts: wantsPorts, wantsDescription: wantsDescription, needs: needs, into: &r)
-                            return .object(r)
+                        // A record per row as the template reaches it; its cells are made only
+                        // when the template names them.
+                        "rows": .rows(TemplateRows(count: table.rows.count) { [rows = RowTable(rows: table.rows, writer: writer, codeDirection: codeDirection)] index in
+                            .record(RowRecord(table: rows, index: index))
                         }),
                     ]
                     fields["caption"] = table.caption.map { writer.value($0, page: page) } ?? .plain("")

@@ -125,81 +125,119 @@ public enum SiteRenderer {
             ui = Self.ui(interface, writer: ManRenderer.Writer(), page: page)
         }
         let template = format == MarkdownRenderer.format ? "index" : "ports"
-        let writerValue: (LocalizedText) -> TemplateValue = { text in
-            .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
-        }
         // The link to each document's page, made once per document: a set's index has a use per
         // row, and working out a relative path for each took most of the index's time.
-        var pageLinks: [String: String] = [:]
-        let manLink = OutputLayout.link(from: from, to: "")
-        func href(_ use: PortUse) -> String {
-            let fragment: String
-            switch format {
-            case XHTMLRenderer.format: fragment = use.rowAnchor
-            case MarkdownRenderer.format: fragment = use.tableID
-            default: return manLink
-            }
-            if let link = pageLinks[use.documentID] { return link + "#" + fragment }
-            let page = format == XHTMLRenderer.format ? layout.page(document: use.documentID, locale: locale) : layout.markdown(document: use.documentID, locale: locale)
-            let link = OutputLayout.link(from: from, to: page)
-            pageLinks[use.documentID] = link
-            return link + "#" + fragment
-        }
-        // A use's fields, only those the template names (the man index shows four of eight): the
-        // ten locales' indexes in three formats built 84,000 objects of eight fields each.
-        let names = templates.referencedNames(format: format, template: template)
-        let wanted = Keys.use.map { names.contains($0.string) }
-        let ports: [TemplateValue] = groups.map { group in
-            var object = TemplateObject()
-            if names.contains("port") { object.add(Keys.port, .text(TextValue(group.key, dir: page == .rtl ? .ltr : nil))) }
-            if names.contains("anchor") { object.add(Keys.anchor, .plain(group.anchor)) }
-            if names.contains("uses") {
-                object.add(Keys.uses, .list(group.uses.enumerated().map { index, use in
-                    var fields = TemplateObject()
-                    fields.reserveCapacity(wanted.count)
-                    for (k, key) in Keys.use.enumerated() where wanted[k] {
-                        let value: TemplateValue
-                        switch k {
-                        case 0: value = .bool(index == 0)
-                        case 1: value = writerValue(use.documentTitle)
-                        case 2: value = .plain(use.documentID)
-                        case 3: value = .plain(href(use))
-                        case 4: value = writerValue(use.role)
-                        case 5: value = .text(TextValue(use.proto, dir: page == .rtl ? .ltr : nil))
-                        case 6: value = .plain(use.portText)
-                        default: value = .plain(use.description)
-                        }
-                        fields.add(key, value)
-                    }
-                    return .object(fields)
-                }))
-            }
-            return .object(object)
-        }
-        // The documents in id order (the order of the uses before grouping).
+        // Each document's title and the link to its page, found in one pass over the uses.
         var titles: [String: LocalizedText] = [:]
-        for group in groups { for use in group.uses where titles[use.documentID] == nil { titles[use.documentID] = use.documentTitle } }
+        var pageLinks: [String: String] = [:]
+        for group in groups {
+            for use in group.uses where titles[use.documentID] == nil {
+                titles[use.documentID] = use.documentTitle
+                guard format != ManRenderer.format else { continue }
+                let page = format == XHTMLRenderer.format ? layout.page(document: use.documentID, locale: locale) : layout.markdown(document: use.documentID, locale: locale)
+                pageLinks[use.documentID] = OutputLayout.link(from: from, to: page)
+            }
+        }
+        // A record per port and per use, made as the template reaches it, with only the fields
+        // the template names: the ten locales' indexes in three formats built 84,000 objects of
+        // eight fields each before the template read any.
+        let table = PortIndexTable(groups: groups, format: format, direction: page, pageLinks: pageLinks, manLink: OutputLayout.link(from: from, to: ""))
+        let ports = TemplateValue.rows(TemplateRows(count: groups.count) { .record(PortGroupRecord(table: table, group: $0)) })
+        // The documents in id order (the order of the uses before grouping).
         var documents: [TemplateValue] = []
         for (id, documentTitle) in titles.sorted(by: { $0.key < $1.key }) {
-            documents.append(["id": .plain(id), "title": writerValue(documentTitle),
+            documents.append(["id": .plain(id), "title": table.value(documentTitle),
                               "href": .plain(OutputLayout.link(from: from, to: format == MarkdownRenderer.format
                                   ? layout.markdown(document: id, locale: locale) : layout.page(document: id, locale: locale)))])
         }
         let context: TemplateValue = [
-            "locale": .plain(locale), "dir": .plain(page.rawValue), "title": writerValue(title),
+            "locale": .plain(locale), "dir": .plain(page.rawValue), "title": table.value(title),
             "stylesheet": .plain(OutputLayout.link(from: from, to: OutputLayout.stylesheet)),
             "script": .plain(OutputLayout.link(from: from, to: OutputLayout.script)),
             "home": .plain(OutputLayout.link(from: from, to: OutputLayout.home)),
-            "ui": .object(ui), "ports": .list(ports), "documents": .list(documents),
+            "ui": .object(ui), "ports": ports, "documents": .list(documents),
             "man": ["name": .plain(OutputLayout.manPortIndexName), "title": .plain(OutputLayout.manPortIndexName.uppercased()), "section": "7", "date": .plain(date)],
         ]
         return templates.render(format: format, name: template, context: context)
     }
 
-    /// The keys of the port index's objects, hashed once.
-    private enum Keys {
-        static let port = TemplateObject.LookupKey("port"), anchor = TemplateObject.LookupKey("anchor"), uses = TemplateObject.LookupKey("uses")
-        /// A use's fields, in the order `portIndex` makes their values.
-        static let use = ["first", "document", "documentID", "href", "role", "protocol", "portText", "description"].map(TemplateObject.LookupKey.init)
+}
+
+/// The groups of a port index with what their records need, shared by all of them.
+final class PortIndexTable: Sendable {
+    let groups: [SiteRenderer.PortGroup]
+    let format: String
+    /// Port numbers and protocols are left-to-right runs: isolated on a right-to-left page.
+    let codeDirection: TextDirection?
+    let page: TextDirection
+    /// The link from the index to each document's page (XHTML, Markdown), by document id.
+    let pageLinks: [String: String]
+    /// The link of every use in a man page's index.
+    let manLink: String
+
+    init(groups: [SiteRenderer.PortGroup], format: String, direction: TextDirection, pageLinks: [String: String], manLink: String) {
+        self.groups = groups
+        self.format = format
+        self.page = direction
+        codeDirection = direction == .rtl ? .ltr : nil
+        self.pageLinks = pageLinks
+        self.manLink = manLink
+    }
+
+    /// Text in the page's language, marked where it falls back to another.
+    func value(_ text: LocalizedText) -> TemplateValue {
+        .text(PageModel.textValue(text.plain, lang: text.fallbackLocale, page: page))
+    }
+}
+
+private let portGroupFields = TemplateFields(["port", "anchor", "uses"])
+private let portUseFields = TemplateFields(["first", "document", "documentID", "href", "role", "protocol", "portText", "description"])
+
+/// A port or range of the index: `port`, `anchor` and its `uses`.
+struct PortGroupRecord: TemplateRecord {
+    let table: PortIndexTable
+    let group: Int
+
+    var fields: TemplateFields { portGroupFields }
+
+    func value(of field: Int) -> TemplateValue {
+        switch field {
+        case 0: return .text(TextValue(table.groups[group].key, dir: table.codeDirection))
+        case 1: return .plain(table.groups[group].anchor)
+        default:
+            return .rows(TemplateRows(count: table.groups[group].uses.count) { [table, group] in
+                .record(PortUseRecord(table: table, group: Int32(group), use: Int32($0)))
+            })
+        }
+    }
+}
+
+/// One use of a port: `first` (the group's first), `document`, `documentID`, `href`, `role`,
+/// `protocol`, `portText` and `description`.
+struct PortUseRecord: TemplateRecord {
+    let table: PortIndexTable
+    let group: Int32
+    let use: Int32
+
+    var fields: TemplateFields { portUseFields }
+
+    /// Each field read by property (`…uses[u].documentID`), not through a copy of the use.
+    func value(of field: Int) -> TemplateValue {
+        let g = Int(group), u = Int(use)
+        switch field {
+        case 0: return .bool(u == 0)
+        case 1: return table.value(table.groups[g].uses[u].documentTitle)
+        case 2: return .plain(table.groups[g].uses[u].documentID)
+        case 3:
+            switch table.format {
+            case XHTMLRenderer.format: return .plain((table.pageLinks[table.groups[g].uses[u].documentID] ?? "") + "#" + table.groups[g].uses[u].rowAnchor)
+            case MarkdownRenderer.format: return .plain((table.pageLinks[table.groups[g].uses[u].documentID] ?? "") + "#" + table.groups[g].uses[u].tableID)
+            default: return .plain(table.manLink)
+            }
+        case 4: return table.value(table.groups[g].uses[u].role)
+        case 5: return .text(TextValue(table.groups[g].uses[u].proto, dir: table.codeDirection))
+        case 6: return .plain(table.groups[g].uses[u].portText)
+        default: return .plain(table.groups[g].uses[u].description)
+        }
     }
 }

@@ -29,28 +29,47 @@ public enum ManRenderer {
         }
 
         /// mandoc's tbl ignores `.br` inside `T{ … T}`, so a row with several ports or description
-        /// items becomes several tbl lines; only the first carries the protocol. Each item is
-        /// written once, for its line and for the row's `description`.
-        func rowFields(_ row: LocalizedRow, wantsPorts: Bool, wantsDescription: Bool, needs: Set<String>?, into r: inout TemplateObject) {
-            if wantsPorts { r["ports"] = markup { appendPortsCell(row.ports, to: &$0) } }
-            let wantsLines = needs?.contains("lines") ?? true
-            guard wantsDescription || wantsLines else { return }
-            let items = row.description.map { item in bytes { appendItem(item, to: &$0) } }
-            if wantsDescription { r["description"] = .markup(Markup(bytes: Array(items.joined(separator: [0x20])))) }
-            guard wantsLines else { return }
-            let count = max(row.ports.count, items.count)
-            r["lines"] = .list((0..<count).map { i in
-                [
-                    "protocol": .plain(i == 0 ? row.proto : ""),
-                    "port": .plain(i < row.ports.count ? Self.portText(row.ports[i]) : ""),
-                    "description": .markup(Markup(bytes: i < items.count ? items[i] : [])),
-                ]
+        /// items becomes several tbl lines; only the first carries the protocol.
+        static var splitsRowsIntoLines: Bool { true }
+
+        func lines(row: Int, of table: RowTable<Self>) -> TemplateValue {
+            let description = table.rows[row].description
+            return .list((0..<max(table.rows[row].ports.count, description.count)).map { i in
+                .record(Line(table: table, row: Int32(row), line: Int32(i),
+                             description: i < description.count ? bytes { appendItem(description[i], to: &$0) } : []))
             })
         }
     }
 
+    /// One tbl line of a row: `protocol` (on the first line only), `port` and `description` (the
+    /// line's port and description item, or empty).
+    struct Line: TemplateRecord {
+        let table: RowTable<Writer>
+        let row: Int32
+        let line: Int32
+        let description: [UInt8]
+
+        static let fields = TemplateFields(["protocol", "port", "description"])
+        var fields: TemplateFields { Self.fields }
+
+        func value(of field: Int) -> TemplateValue {
+            let i = Int(line)
+            switch field {
+            case 0: return .plain(i == 0 ? table.rows[Int(row)].proto : "")
+            case 1: return .plain(i < table.rows[Int(row)].ports.count ? Writer.portText(table.rows[Int(row)].ports[i]) : "")
+            default: return .markup(Markup(bytes: description))
+            }
+        }
+
+        func appendMarkup(of field: Int, to out: inout [UInt8]) -> Bool {
+            guard field == 2 else { return false }
+            out.append(contentsOf: description)
+            return true
+        }
+    }
+
     public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
-        var model = PageModel.build(doc, writer: Writer(), needs: templates.referencedNames(format: format, template: "page"))
+        var model = PageModel.build(doc, writer: Writer())
         model["man"] = [
             "name": .plain(doc.man.name),
             "title": .plain(doc.man.name.uppercased()),

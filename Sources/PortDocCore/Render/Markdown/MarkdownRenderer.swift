@@ -43,6 +43,6 @@ public enum MarkdownRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout), needs: templates.referencedNames(format: format, template: "page"))))
+        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout))))
     }
 }

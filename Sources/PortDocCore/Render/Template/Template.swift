@@ -6,13 +6,6 @@
 /// comment or partial tag vanish entirely (Mustache's "standalone" rule), so roff and Markdown
 /// templates need no blank-line tricks.
 public struct Template: Sendable {
-    /// Adds every name part of every variable and section to `names`, and the names of the
-    /// partials it includes to `partials`.
-    func collectNames(into names: inout Set<String>, partials: inout Set<String>) {
-        for name in program.names { names.formUnion(name.path.map(\.string)) }
-        partials.formUnion(program.partials.map(\.name))
-    }
-
     public let path: String
     /// The parsed and slot-annotated nodes, compiled once.
     let program: TemplateProgram
@@ -283,21 +276,57 @@ struct TemplateRenderer {
     }
 
     static func lookup(_ path: [TemplateObject.LookupKey], in stack: [TemplateValue]) -> TemplateValue? {
-        if path.isEmpty { return stack.last }
-        // The first part is looked up from the innermost context outwards; the rest inside it.
+        var unused = RenderBuffer()
+        guard case .value(let value)? = find(path, in: stack, appendingMarkup: false, to: &unused) else { return nil }
+        return value
+    }
+
+    /// What a name stands for: a value, or a record's markup, already appended to the page.
+    enum Found {
+        case value(TemplateValue)
+        case appended
+    }
+
+    /// Finds `path`: its first part from the innermost context outwards, the rest inside it. With
+    /// `appendingMarkup`, a one-part name whose innermost holder is a record with a markup field
+    /// has its markup appended to `out` straight from the record (`.appended`). One walk of the
+    /// stack, matching each context in place: a helper taking the context as an argument copied
+    /// (retained and released) every context it passed.
+    static func find(_ path: [TemplateObject.LookupKey], in stack: [TemplateValue], appendingMarkup: Bool, to out: inout RenderBuffer) -> Found? {
+        guard let first = path.first else { return stack.last.map(Found.value) }
         var index = stack.count
         while index > 0 {
             index -= 1
-            guard case .object(let fields) = stack[index], var value = fields[path[0]] else { continue }
+            var value: TemplateValue
+            switch stack[index] {
+            case .object(let fields):
+                guard let found = fields[first] else { continue }
+                value = found
+            case .record(let record):
+                guard let field = record.fields.index(of: first) else { continue }
+                if appendingMarkup, path.count == 1, out.appendMarkup({ record.appendMarkup(of: field, to: &$0) }) { return .appended }
+                value = record.value(of: field)
+            default:
+                continue
+            }
             var part = 1
             while part < path.count {
-                guard case .object(let inner) = value, let next = inner[path[part]] else { return nil }
+                guard let next = field(path[part], of: value) else { return nil }
                 value = next
                 part += 1
             }
-            return value
+            return .value(value)
         }
         return nil
+    }
+
+    /// The field `key` of an object or record; nil for other values.
+    static func field(_ key: TemplateObject.LookupKey, of value: TemplateValue) -> TemplateValue? {
+        switch value {
+        case .object(let fields): fields[key]
+        case .record(let record): record.fields.index(of: key).map(record.value(of:))
+        default: nil
+        }
     }
 
     /// Runs the operations in `range` of `program`.
@@ -309,8 +338,11 @@ struct TemplateRenderer {
                 out.append(bytes: program.texts[Int(index)])
             case .variable(let index):
                 let name = program.names[Int(index)]
-                guard let value = Self.lookup(name.path, in: stack) else {
-                    throw Failure(diagnostic: .error("unknown variable '\(name.name)'", at: name.location, id: "template.unknown-variable"))
+                let value: TemplateValue
+                switch Self.find(name.path, in: stack, appendingMarkup: name.slot == .markup, to: &out) {
+                case .appended?: i += 1; continue
+                case .value(let found)?: value = found
+                case nil: throw Failure(diagnostic: .error("unknown variable '\(name.name)'", at: name.location, id: "template.unknown-variable"))
                 }
                 switch value {
                 case .text(let text): syntax.write(text, in: name.slot, to: &out)
@@ -320,7 +352,7 @@ struct TemplateRenderer {
                     }
                     out.append(bytes: s.bytes)
                 case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: name.slot, to: &out)
-                case .list, .rows, .object:
+                case .list, .rows, .object, .record:
                     throw Failure(diagnostic: .error("'\(name.name)' is a \(value.kindName), not text; use it as a section '{{#\(name.name)}}…{{/\(name.name)}}'", at: name.location, id: "template.type"))
                 }
             case let .section(index, inverted, end):
@@ -378,7 +410,7 @@ extension TemplateValue {
         case .text: "text"
         case .bool: "boolean"
         case .list, .rows: "list"
-        case .object: "object"
+        case .object, .record: "object"
         }
     }
 }

@@ -14,11 +14,7 @@ public struct TemplateSet: Sendable {
     }
 
     /// Templates by format, then by name (file name without `.mustache`).
-    public private(set) var templates: [String: [String: Template]] = [:] {
-        didSet { names = Self.names(of: templates) }
-    }
-    /// `referencedNames`, by format and template, found once per set, not once per page rendered.
-    private var names: [String: [String: Set<String>]] = [:]
+    public private(set) var templates: [String: [String: Template]] = [:]
     /// Assets by format, then by file name.
     public private(set) var assets: [String: [String: String]] = [:]
 
@@ -83,31 +79,4 @@ public struct TemplateSet: Sendable {
     }
 
     public func asset(format: String, name: String) -> String? { assets[format]?[name] }
-
-    /// Every name part template `name` of a format uses, with the partials it includes
-    /// (`{{ui.column.port}}` gives ui, column and port), so that renderers can skip computing
-    /// values it does not show. Per template: the man port index's `{{#ports}}` made every man
-    /// page compute its rows' `ports` cells.
-    public func referencedNames(format: String, template name: String) -> Set<String> { names[format]?[name] ?? [] }
-
-    static func names(of templates: [String: [String: Template]]) -> [String: [String: Set<String>]] {
-        templates.mapValues { formatTemplates in
-            var own: [String: (names: Set<String>, partials: Set<String>)] = [:]
-            for (name, template) in formatTemplates {
-                var names = Set<String>(), partials = Set<String>()
-                template.collectNames(into: &names, partials: &partials)
-                own[name] = (names, partials)
-            }
-            return own.mapValues { start in
-                var names = start.names
-                var seen = Set<String>(), pending = Array(start.partials)
-                while let partial = pending.popLast() {
-                    guard seen.insert(partial).inserted, let included = own[partial] else { continue }
-                    names.formUnion(included.names)
-                    pending.append(contentsOf: included.partials)
-                }
-                return names
-            }
-        }
-    }
 }

@@ -39,6 +39,8 @@ public struct RenderBuffer: Sendable {
     public mutating func append(escaping s: String, with escaper: (String, inout [UInt8]) -> Void) {
         escaper(s, &out)
     }
+    /// Lets `body` append markup; its result is passed on.
+    mutating func appendMarkup(_ body: (inout [UInt8]) -> Bool) -> Bool { body(&out) }
     /// Inserts `s` at a UTF-8 offset of the text so far.
     mutating func insert(_ s: String, at offset: Int) { out.insert(contentsOf: s.utf8, at: offset) }
     /// The text so far.

@@ -76,8 +76,8 @@ public enum XHTMLRenderer {
     }
 
     /// The context for `Templates/xhtml/page.mustache`.
-    public static func context(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), needs: Set<String>? = nil) -> TemplateValue {
-        var model = PageModel.build(doc, writer: Writer(direction: doc.direction, layout: layout), needs: needs)
+    public static func context(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false)) -> TemplateValue {
+        var model = PageModel.build(doc, writer: Writer(direction: doc.direction, layout: layout))
         let page = layout.page(document: doc.id, locale: doc.locale)
         model["stylesheet"] = .plain(OutputLayout.link(from: page, to: OutputLayout.stylesheet))
         model["languageIndex"] = .plain(OutputLayout.link(from: page, to: OutputLayout.home))
@@ -88,7 +88,7 @@ public enum XHTMLRenderer {
     }
 
     public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: context(doc, layout: layout, needs: templates.referencedNames(format: format, template: "page")))
+        templates.render(format: format, name: "page", context: context(doc, layout: layout))
     }
 
     /// One language of the index page: its name in its own language and how complete it is.
