@@ -166,4 +166,44 @@ struct CatalogValidatorTests {
             #expect(!URLCheck.isHTTPURL(bad), "\(bad.debugDescription)")
         }
     }
+
+    /// The structure checks' line helpers (memcmp prefixes, eight bytes at a time, searched
+    /// pipes) agree with plain byte loops on random lines of every byte that matters to them,
+    /// at every offset into the page (the word loads are unaligned).
+    @Test func structureCheckLineHelpersAgreeWithByteLoops() {
+        let alphabet: [UInt8] = [0x41, 0x20, 0x7E, 0x7D, 0x1F, 0x00, 0x09, 0x7F, 0x80, 0xC3, 0xBC, 0xFF, 0x7C, 0x5C, 0x5B, 0x5E, 0x5D, 0x2E, 0x54, 0x7B]
+        let prefixes: [StaticString] = ["", "|", "\\|", "T{", "T}", ".TH ", "[^", "AAAAAAAAA"]
+        var state: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<20_000 {
+            let lead = next(9)
+            // Mostly printable runs, so that whole words are skipped, with a rare other byte.
+            let page: [UInt8] = (0..<(lead + next(40))).map { _ in next(6) == 0 ? alphabet[next(alphabet.count)] : UInt8(0x21 + next(0x5E)) }
+            page.withUnsafeBufferPointer { buffer in
+                let line = buffer[min(lead, buffer.count)...]
+                let bytes = Array(line)
+                let naive = line.indices.first { line[$0] > 0x7E || (line[$0] < 0x20 && line[$0] != 0x09) }
+                #expect(line.firstNonPrintable() == naive, "\(bytes)")
+                var cells = 0, escaped = false
+                for b in bytes {
+                    if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x7C { cells += 1 }
+                }
+                var trimmed = bytes
+                while trimmed.last == 0x20 { trimmed.removeLast() }
+                if trimmed.last == 0x7C && !(trimmed.count >= 2 && trimmed[trimmed.count - 2] == 0x5C) { cells -= 1 }
+                #expect(MarkdownChecks.cellCount(line) == cells, "\(bytes)")
+                for p in prefixes {
+                    let pattern = p.withUTF8Buffer { Array($0) }
+                    #expect(line.hasPrefix(p) == bytes.starts(with: pattern))
+                    #expect(line.hasSuffix(p) == bytes.reversed().starts(with: pattern.reversed()))
+                    #expect(line.equals(p) == (bytes == pattern))
+                }
+                let from = line.startIndex + next(bytes.count + 1)
+                #expect(line.firstIndex(of: 0x5B, from: from) == line[from...].firstIndex(of: 0x5B))
+            }
+        }
+    }
 }

@@ -8,23 +8,43 @@ import Glibc
 typealias ByteLine = Slice<UnsafeBufferPointer<UInt8>>
 
 extension Slice where Base == UnsafeBufferPointer<UInt8> {
+    /// The line's first byte in memory (the slices of `withByteLines` are never of an empty page).
+    private var start: UnsafePointer<UInt8>? { base.baseAddress.map { $0 + startIndex } }
+
+    /// With memcmp on the bytes: the generic `elementsEqual` of a slice and a StaticString cost
+    /// more than the rest of a man page's checks.
     func hasPrefix(_ s: StaticString) -> Bool {
         let n = s.utf8CodeUnitCount
         guard count >= n else { return false }
-        return s.withUTF8Buffer { p in self.prefix(n).elementsEqual(p) }
+        guard n > 0, let start else { return true }
+        return memcmp(start, s.utf8Start, n) == 0
     }
 
     func hasSuffix(_ s: StaticString) -> Bool {
         let n = s.utf8CodeUnitCount
         guard count >= n else { return false }
-        return s.withUTF8Buffer { p in self.suffix(n).elementsEqual(p) }
+        guard n > 0, let start else { return true }
+        return memcmp(start + (count - n), s.utf8Start, n) == 0
     }
 
     func equals(_ s: StaticString) -> Bool { count == s.utf8CodeUnitCount && hasPrefix(s) }
 
-    /// The index of the first byte outside printable 7-bit ASCII and tab, on the raw bytes.
+    /// The index of the first byte outside printable 7-bit ASCII and tab. Eight bytes at a time:
+    /// a word with no byte at or above 0x7F and none below 0x20 is skipped whole (a tab sends its
+    /// word to the byte loop).
     func firstNonPrintable() -> Int? {
         var i = startIndex
+        if let base = base.baseAddress {
+            let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+            while i + 8 <= endIndex {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                // A byte below 0x20, a byte at or above 0x7F (0x7F + 1 carries into the high bit).
+                let low = (w &- ones &* 0x20) & ~w & high
+                let upper = (w | ((w & ~high) &+ ones)) & high
+                if low | upper != 0 { break }
+                i += 8
+            }
+        }
         while i < endIndex {
             let b = base[i]
             if b > 0x7E || (b < 0x20 && b != 0x09) { return i }
@@ -94,17 +114,18 @@ public enum MarkdownChecks {
                 definitions[id] = number
                 continue
             }
-            var i = line.startIndex
-            while i + 1 < line.endIndex {
-                if line[i] == open, line[i + 1] == caret {
+            // From one `[` to the next (memchr): a byte loop over every line was most of the checks.
+            var from = line.startIndex
+            while let i = line.firstIndex(of: open, from: from), i + 1 < line.endIndex {
+                if line[i + 1] == caret {
                     let escaped = i > line.startIndex && line[i - 1] == backslash
                     if !escaped, let end = line[(i + 2)...].firstIndex(of: close) {
                         references.append((String(decoding: line[(i + 2)..<end], as: UTF8.self), number, line.column(of: i)))
                     }
-                    i += 2
-                    continue
+                    from = i + 2
+                } else {
+                    from = i + 1
                 }
-                i += 1
             }
         }
         for (id, line, column) in references where definitions[id] == nil {
@@ -118,22 +139,41 @@ public enum MarkdownChecks {
     }
 
     /// Cells of a pipe-table row: `|` not escaped by a backslash separates cells (GFM §4.10).
+    /// Only `|` and `\\` matter, so the row is searched for them rather than walked byte by byte.
     static func cellCount(_ line: ByteLine) -> Int {
         var count = 0
-        var escaped = false
-        let bytes = line.base
         var i = line.startIndex
-        while i < line.endIndex {
-            let c = bytes[i]
-            i += 1
-            if escaped { escaped = false; continue }
-            if c == UInt8(ascii: "\\") { escaped = true; continue }
-            if c == UInt8(ascii: "|") { count += 1 }
+        while let next = line.firstPipeOrBackslash(from: i) {
+            if line.base[next] == UInt8(ascii: "\\") {
+                i = next + 2  // the escaped byte, whatever it is
+            } else {
+                count += 1
+                i = next + 1
+            }
         }
         var trimmed = line
         while trimmed.last == UInt8(ascii: " ") { trimmed = trimmed.dropLast() }
         // "| a | b |" has 3 pipes and 2 cells.
         return trimmed.hasSuffix("|") && !trimmed.hasSuffix("\\|") ? count - 1 : count
+    }
+}
+
+extension Slice where Base == UnsafeBufferPointer<UInt8> {
+    /// The index of the first `|` or `\\` at or after `from`, or nil.
+    func firstPipeOrBackslash(from: Int) -> Int? {
+        var i = from
+        while i < endIndex {
+            let b = base[i]
+            if b == UInt8(ascii: "|") || b == UInt8(ascii: "\\") { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The index of the first `byte` at or after `from`, or nil (memchr).
+    func firstIndex(of byte: UInt8, from: Int) -> Int? {
+        guard from < endIndex, let base = base.baseAddress else { return nil }
+        return memchr(base + from, Int32(byte), endIndex - from).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 }
 
