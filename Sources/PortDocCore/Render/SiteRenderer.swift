@@ -125,9 +125,9 @@ public enum SiteRenderer {
             ui = Self.ui(interface, writer: ManRenderer.Writer(), page: page)
         }
         let template = format == MarkdownRenderer.format ? "index" : "ports"
-        // The link to each document's page, made once per document: a set's index has a use per
-        // row, and working out a relative path for each took most of the index's time.
-        // Each document's title and the link to its page, found in one pass over the uses.
+        // Each document's title and the link to its page, found once per document in one pass
+        // over the uses: a set's index has a use per row, and working out a relative path for
+        // each took most of the index's time.
         var titles: [String: LocalizedText] = [:]
         var pageLinks: [String: String] = [:]
         for group in groups {
@@ -138,9 +138,9 @@ public enum SiteRenderer {
                 pageLinks[use.documentID] = OutputLayout.link(from: from, to: page)
             }
         }
-        // A record per port and per use, made as the template reaches it, with only the fields
-        // the template names: the ten locales' indexes in three formats built 84,000 objects of
-        // eight fields each before the template read any.
+        // A record per port and per use, made as the template reaches it, whose fields are made
+        // only when the template names them: the ten locales' indexes in three formats built
+        // 84,000 objects of up to eight fields each before the template read any.
         let table = PortIndexTable(groups: groups, format: format, direction: page, pageLinks: pageLinks, manLink: OutputLayout.link(from: from, to: ""))
         let ports = TemplateValue.rows(TemplateRows(count: groups.count) { .record(PortGroupRecord(table: table, group: $0)) })
         // The documents in id order (the order of the uses before grouping).

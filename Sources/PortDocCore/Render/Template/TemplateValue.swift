@@ -175,9 +175,6 @@ public struct TemplateObject: Sendable, Equatable, ExpressibleByDictionaryLitera
         for (key, value) in elements { append(LookupKey(key), value) }
     }
 
-    /// Adds a field whose key the object does not hold yet (not checked).
-    mutating func add(_ key: LookupKey, _ value: TemplateValue) { append(key, value) }
-
     fileprivate mutating func append(_ key: LookupKey, _ value: TemplateValue) {
         fields.append(Field(key: key.string, hash: key.hash, value: value))
         mask |= 1 << UInt64(key.hash)
