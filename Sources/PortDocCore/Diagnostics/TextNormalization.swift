@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Input text rules shared by every loader: UTF-8 only, a byte-order mark and CRLF line endings accepted.
 public enum TextNormalization {
     public static func stripBOM(_ text: String) -> String {
@@ -8,7 +12,10 @@ public enum TextNormalization {
     public static func decodeUTF8(_ input: [UInt8], path: String) -> Result<String, Diagnostic> {
         // CRLF → LF on the bytes (a CR is never part of a multi-byte sequence).
         var bytes = input
-        if input.contains(0x0D) {
+        // memchr: the generic `contains` cost 5 instructions a byte (24 M for the 4.8 MB of a
+        // 10k-row project's inputs).
+        let hasCR = input.withUnsafeBufferPointer { b in b.baseAddress.map { memchr($0, 0x0D, b.count) != nil } ?? false }
+        if hasCR {
             bytes = []
             bytes.reserveCapacity(input.count)
             for (i, byte) in input.enumerated() where !(byte == 0x0D && i + 1 < input.count && input[i + 1] == 0x0A) {
