@@ -31,15 +31,15 @@ public struct FormatDefinition: Sendable {
     public static let all: [FormatDefinition] = [
         FormatDefinition(format: .xhtml, dtd: .xhtml1Strict, suffix: ".html", start: { builder, doc in {
             [XHTMLRenderer.render(doc, layout: builder.layout, templates: builder.project.templates)
-                .map { OutputFile(path: builder.layout.page(document: doc.id, locale: doc.locale), contents: $0) }]
+                .map { OutputFile(path: builder.layout.page(document: doc.id, locale: doc.locale), bytes: $0) }]
         } }, siteFiles: { builder, index, d in builder.xhtmlSiteFiles(index, &d) }),
         FormatDefinition(format: .markdown, dtd: nil, suffix: ".md", start: { builder, doc in {
             [MarkdownRenderer.render(doc, layout: builder.layout, templates: builder.project.templates)
-                .map { OutputFile(path: builder.layout.markdown(document: doc.id, locale: doc.locale), contents: $0) }]
+                .map { OutputFile(path: builder.layout.markdown(document: doc.id, locale: doc.locale), bytes: $0) }]
         } }, siteFiles: { builder, index, d in builder.setFiles(index, format: MarkdownRenderer.format, &d) }),
         FormatDefinition(format: .man, dtd: nil, suffix: "", start: { builder, doc in {
             [ManRenderer.render(doc, templates: builder.project.templates)
-                .map { OutputFile(path: builder.layout.man(name: doc.man.name, section: doc.man.section, locale: doc.locale), contents: $0) }]
+                .map { OutputFile(path: builder.layout.man(name: doc.man.name, section: doc.man.section, locale: doc.locale), bytes: $0) }]
         } }, siteFiles: { builder, index, d in builder.setFiles(index, format: ManRenderer.format, &d) }),
         FormatDefinition(format: .diagram, dtd: .svg11, suffix: ".svg", start: { builder, doc in
             let diagram = builder.startDiagram(doc)
@@ -58,10 +58,18 @@ extension OutputFormat {
 /// One generated file, relative to the output folder.
 public struct OutputFile: Sendable, Equatable {
     public var path: String
-    public var contents: String
+    /// The file's UTF-8, as the renderers write it and the build validates and writes it.
+    public var bytes: [UInt8]
+    /// The file's text.
+    public var contents: String { String(decoding: bytes, as: UTF8.self) }
     public init(path: String, contents: String) {
         self.path = path
-        self.contents = contents
+        bytes = Array(contents.utf8)
+    }
+    /// `bytes` is valid UTF-8.
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
     }
 }
 
@@ -265,7 +273,7 @@ public struct Builder: Sendable {
 
     /// Validates one generated file: XHTML and SVG against their DTDs, Markdown and man structure.
     public func validate(_ file: OutputFile) -> [Diagnostic] {
-        OutputValidation.check(file.contents, path: "\(outputName)/\(file.path)", validators: validators)
+        OutputValidation.check(bytes: file.bytes, path: "\(outputName)/\(file.path)", validators: validators)
     }
 }
 
@@ -348,12 +356,23 @@ private final class BuildState: @unchecked Sendable {  // guarded by `lock`
 /// Picks the checks for a file by its name.
 public enum OutputValidation {
     public static func check(_ text: String, path: String, validators: [DTDIdentity: DTDValidator]) -> [Diagnostic] {
-        if let definition = FormatDefinition.all.first(where: { $0.dtd != nil && !$0.suffix.isEmpty && path.hasSuffix($0.suffix) }), let dtd = definition.dtd {
-            return validators[dtd]?.validate(text, path: path) ?? []
-        }
+        if let dtd = dtd(of: path) { return validators[dtd]?.validate(text, path: path) ?? [] }
         if path.hasSuffix(".md") { return MarkdownChecks.check(text, path: path) }
         if isManPage(path) { return ManChecks.check(text, path: path) }
         return []
+    }
+
+    /// `check` of a file's UTF-8 (valid UTF-8: the renderers' output, or a file decoded first).
+    public static func check(bytes: [UInt8], path: String, validators: [DTDIdentity: DTDValidator]) -> [Diagnostic] {
+        if let dtd = dtd(of: path) { return validators[dtd]?.validate(bytes: bytes, path: path) ?? [] }
+        if path.hasSuffix(".md") { return MarkdownChecks.check(bytes: bytes, path: path) }
+        if isManPage(path) { return ManChecks.check(bytes: bytes, path: path) }
+        return []
+    }
+
+    /// The DTD a file is validated against, by its suffix; nil for Markdown and man pages.
+    static func dtd(of path: String) -> DTDIdentity? {
+        FormatDefinition.all.first { $0.dtd != nil && !$0.suffix.isEmpty && path.hasSuffix($0.suffix) }?.dtd
     }
 
     /// Checks files on disk (`portdoc validate`): each read, decoded and checked as `check` does,
@@ -435,8 +454,11 @@ extension Builder {
         guard project.isSet else { return [] }
         var files: [OutputFile] = []
         func add(_ result: Swift.Result<String, Diagnostic>, _ path: String) {
+            add(result.map { Array($0.utf8) }, path)
+        }
+        func add(_ result: Swift.Result<[UInt8], Diagnostic>, _ path: String) {
             switch result {
-            case .success(let text): files.append(OutputFile(path: path, contents: text))
+            case .success(let bytes): files.append(OutputFile(path: path, bytes: bytes))
             case .failure(let diagnostic): d.append(diagnostic)
             }
         }
@@ -458,7 +480,7 @@ extension Builder {
         }
         // The port index of each locale, in parallel (they are the largest pages of a set).
         let date = project.documents.compactMap(\.document.man.date).max() ?? project.buildDate ?? ""
-        let indexes = ResultsInOrder<(Swift.Result<String, Diagnostic>, String)>(count: index.locales.count)
+        let indexes = ResultsInOrder<(Swift.Result<[UInt8], Diagnostic>, String)>(count: index.locales.count)
         DispatchQueue.concurrentPerform(iterations: index.locales.count) { i in
             let locale = index.locales[i]
             let path: String

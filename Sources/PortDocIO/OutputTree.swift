@@ -175,9 +175,8 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
         // failed stats, and a folder opened, per page).
         let target = stagingPath + "/" + file.path
         try makeFolders(for: file.path)
-        // The page's own UTF-8 storage is compared and written, not a copy of it.
-        var contents = file.contents
-        let same = try contents.withUTF8 { bytes -> Bool in
+        // The page's own bytes are compared and written, not a copy of them.
+        let same = try file.bytes.withUnsafeBufferPointer { bytes -> Bool in
             if existing.contains(file.path) {
                 let current = currentPath + "/" + file.path
                 if let size = FilePaths.size(current), size == bytes.count,
@@ -260,7 +259,7 @@ public final class ComparingSink: OutputSink, @unchecked Sendable {  // guarded 
         let url = tree.directory.appendingPathComponent(file.path)
         let problem: String?
         if let data = FileManager.default.contents(atPath: url.path) {
-            problem = data == Data(file.contents.utf8) ? nil : "\(file.path): differs from what a build produces"
+            problem = data.elementsEqual(file.bytes) ? nil : "\(file.path): differs from what a build produces"
         } else {
             problem = "\(file.path): missing"
         }

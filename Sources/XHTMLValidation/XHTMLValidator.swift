@@ -204,10 +204,15 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     public func validate(_ text: String, path: String) -> [Diagnostic] {
         // The page's own UTF-8 storage, not a copy of it: pages of large projects are tens of MB.
         var storage = text
-        return storage.withUTF8 { validate(bytes: $0, text: text, path: path) }
+        return storage.withUTF8 { validate(bytes: $0, text: { text }, path: path) }
     }
 
-    private func validate(bytes: UnsafeBufferPointer<UInt8>, text: String, path: String) -> [Diagnostic] {
+    /// `validate` of a page's UTF-8 (valid UTF-8); the text is made only to place findings.
+    public func validate(bytes: [UInt8], path: String) -> [Diagnostic] {
+        bytes.withUnsafeBufferPointer { validate(bytes: $0, text: { String(decoding: bytes, as: UTF8.self) }, path: path) }
+    }
+
+    private func validate(bytes: UnsafeBufferPointer<UInt8>, text: () -> String, path: String) -> [Diagnostic] {
         if bytes.isEmpty {
             return [.error("the page is empty", at: SourceLocation(path: path, line: 1, column: 1), id: "\(dtd.idPrefix).parse")]
         }
@@ -287,7 +292,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     /// avoids parsing the DTD again for each page.
     public var streamingThreshold = 1 << 20
 
-    private func validateStreaming(_ bytes: UnsafeBufferPointer<UInt8>, text: String, path: String) -> [Diagnostic] {
+    private func validateStreaming(_ bytes: UnsafeBufferPointer<UInt8>, text: () -> String, path: String) -> [Diagnostic] {
         let collector = ErrorCollector()
         var extra: [Diagnostic] = []
         collector.capturing {
@@ -375,7 +380,7 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
         return nil
     }
 
-    private func validate(_ bytes: UnsafeBufferPointer<UInt8>, text: String, path: String, dtd parsed: xmlDtdPtr) -> [Diagnostic] {
+    private func validate(_ bytes: UnsafeBufferPointer<UInt8>, text: () -> String, path: String, dtd parsed: xmlDtdPtr) -> [Diagnostic] {
         let collector = ErrorCollector()
         var extra: [Diagnostic] = []
         collector.capturing {
@@ -422,9 +427,9 @@ public final class DTDValidator: @unchecked Sendable {  // state guarded by `con
     }
 
     /// The collected libxml2 errors as diagnostics, each reported once.
-    private func diagnostics(_ collector: ErrorCollector, text: String, path: String) -> [Diagnostic] {
+    private func diagnostics(_ collector: ErrorCollector, text: () -> String, path: String) -> [Diagnostic] {
         if collector.errors.isEmpty { return [] }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text().split(separator: "\n", omittingEmptySubsequences: false)
         var seen = Set<String>()
         let unique = collector.errors.filter { seen.insert("\($0.line):\($0.column):\($0.message)").inserted }
         let found = unique.map { e -> Diagnostic in

@@ -184,6 +184,30 @@ struct RenderTests {
         #expect(languageIndex.contains("97&#160;% (33/34)"))
     }
 
+    /// The build checks a page's bytes, `portdoc validate` a file's text: the same findings at
+    /// the same positions, for pages that break every check (the text that places a validity
+    /// error is made from the bytes only then).
+    @Test func pagesCheckedAsBytesAndAsTextGiveTheSameFindings() throws {
+        let validators = try Builder.validators(for: [.xhtml])
+        let project = try loadMiniProject()
+        let built = try fullBuilder(project).build(locales: project.locales, formats: [.xhtml]).files
+        let page = try #require(built.first { $0.path.hasSuffix("index.html") && $0.path != "html/index.html" }).contents
+        let pages = [
+            ("p.html", page.replacingOccurrences(of: "<h1>", with: "<h1>ü <blink>x</blink>")),
+            ("p.html", page.replacingOccurrences(of: "</body>", with: "")),
+            ("p.html", page),
+            ("m.md", "| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n\ntext ü [^missing]\n"),
+            ("man/x.7", ".TH X 7\n.SH NAME\nx \\- y\n.TS\nl.\nT{\n.br\nü\n"),
+        ]
+        var found = 0
+        for (path, text) in pages {
+            let asText = OutputValidation.check(text, path: path, validators: validators)
+            #expect(OutputValidation.check(bytes: Array(text.utf8), path: path, validators: validators) == asText, "\(path)")
+            found += asText.count
+        }
+        #expect(found >= 6)
+    }
+
     @Test func markdownAndManChecksFindBrokenStructure() {
         let md = "| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n\ntext[^missing]\n"
         #expect(lines(MarkdownChecks.check(md, path: "m.md")) == [

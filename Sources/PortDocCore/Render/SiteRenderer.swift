@@ -107,9 +107,10 @@ public enum SiteRenderer {
         return templates.render(format: XHTMLRenderer.format, name: "home", context: context)
     }
 
-    /// The port index of `locale` in `format` (xhtml, markdown or man).
+    /// The port index of `locale` in `format` (xhtml, markdown or man), as its UTF-8 (see
+    /// `Template.renderBytes`).
     public static func portIndex(_ groups: [PortGroup], format: String, locale: String, title: LocalizedText, interface: [String: LocalizedText],
-                                 layout: OutputLayout, date: String, templates: TemplateSet) -> Result<String, Diagnostic> {
+                                 layout: OutputLayout, date: String, templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
         let page = TextDirection.of(locale)
         let from: String
         let ui: TemplateObject
@@ -158,7 +159,7 @@ public enum SiteRenderer {
             "ui": .object(ui), "ports": ports, "documents": .list(documents),
             "man": ["name": .plain(OutputLayout.manPortIndexName), "title": .plain(OutputLayout.manPortIndexName.uppercased()), "section": "7", "date": .plain(date)],
         ]
-        return templates.render(format: format, name: template, context: context)
+        return templates.renderBytes(format: format, name: template, context: context)
     }
 
 }

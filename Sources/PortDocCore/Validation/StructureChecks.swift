@@ -64,19 +64,26 @@ extension Slice where Base == UnsafeBufferPointer<UInt8> {
 /// quarter of the checks' time.
 func withByteLines<R>(_ text: String, _ body: ([ByteLine]) -> R) -> R {
     var text = text
-    return text.withUTF8 { bytes in
-        var lines: [ByteLine] = []
-        var start = 0
-        while true {
-            let end = bytes.baseAddress.flatMap { base in
-                memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-            } ?? bytes.count
-            lines.append(bytes[start..<end])
-            if end >= bytes.count { break }
-            start = end + 1
-        }
-        return body(lines)
+    return text.withUTF8 { withByteLines($0, body) }
+}
+
+/// `withByteLines` of a page's bytes.
+func withByteLines<R>(_ bytes: [UInt8], _ body: ([ByteLine]) -> R) -> R {
+    bytes.withUnsafeBufferPointer { withByteLines($0, body) }
+}
+
+func withByteLines<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: ([ByteLine]) -> R) -> R {
+    var lines: [ByteLine] = []
+    var start = 0
+    while true {
+        let end = bytes.baseAddress.flatMap { base in
+            memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+        } ?? bytes.count
+        lines.append(bytes[start..<end])
+        if end >= bytes.count { break }
+        start = end + 1
     }
+    return body(lines)
 }
 
 public enum MarkdownChecks {
@@ -84,6 +91,11 @@ public enum MarkdownChecks {
     /// and every definition is referenced.
     public static func check(_ text: String, path: String) -> [Diagnostic] {
         withByteLines(text) { check(lines: $0, path: path) }
+    }
+
+    /// `check` of a page's UTF-8.
+    public static func check(bytes: [UInt8], path: String) -> [Diagnostic] {
+        withByteLines(bytes) { check(lines: $0, path: path) }
     }
 
     private static func check(lines: [ByteLine], path: String) -> [Diagnostic] {
@@ -182,6 +194,11 @@ public enum ManChecks {
     /// balanced `.TS`/`.TE` and `T{`/`T}`, no blank lines, no text line starting with `'`.
     public static func check(_ text: String, path: String) -> [Diagnostic] {
         withByteLines(text) { check(lines: $0, path: path) }
+    }
+
+    /// `check` of a page's UTF-8.
+    public static func check(bytes: [UInt8], path: String) -> [Diagnostic] {
+        withByteLines(bytes) { check(lines: $0, path: path) }
     }
 
     private static func check(lines: [ByteLine], path: String) -> [Diagnostic] {

@@ -68,7 +68,8 @@ public enum ManRenderer {
         }
     }
 
-    public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<String, Diagnostic> {
+    /// The page's UTF-8 (see `Template.renderBytes`).
+    public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
         var model = PageModel.build(doc, writer: Writer())
         model["man"] = [
             "name": .plain(doc.man.name),
@@ -77,6 +78,6 @@ public enum ManRenderer {
             "date": .plain(doc.man.date ?? ""),
             "source": .plain(doc.man.source),
         ]
-        return templates.render(format: format, name: "page", context: .object(model))
+        return templates.renderBytes(format: format, name: "page", context: .object(model))
     }
 }

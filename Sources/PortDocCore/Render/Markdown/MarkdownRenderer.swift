@@ -42,7 +42,8 @@ public enum MarkdownRenderer {
         }
     }
 
-    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout))))
+    /// The page's UTF-8 (see `Template.renderBytes`).
+    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
+        templates.renderBytes(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout))))
     }
 }

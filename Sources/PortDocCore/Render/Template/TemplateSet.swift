@@ -72,10 +72,15 @@ public struct TemplateSet: Sendable {
 
     /// Renders `name` of `format`, with the format's other templates available as partials.
     public func render(format: String, name: String, context: TemplateValue) -> Result<String, Diagnostic> {
+        renderBytes(format: format, name: name, context: context).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `render`'s text as its UTF-8 bytes (see `Template.renderBytes`).
+    public func renderBytes(format: String, name: String, context: TemplateValue) -> Result<[UInt8], Diagnostic> {
         guard let template = templates[format]?[name] else {
             return .failure(.error("template 'Templates/\(format)/\(name).mustache' is missing", at: nil, id: "template.missing"))
         }
-        return template.render(context, partials: templates[format] ?? [:])
+        return template.renderBytes(context, partials: templates[format] ?? [:])
     }
 
     public func asset(format: String, name: String) -> String? { assets[format]?[name] }

@@ -87,8 +87,9 @@ public enum XHTMLRenderer {
         return .object(model)
     }
 
-    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<String, Diagnostic> {
-        templates.render(format: format, name: "page", context: context(doc, layout: layout))
+    /// The page's UTF-8 (see `Template.renderBytes`).
+    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
+        templates.renderBytes(format: format, name: "page", context: context(doc, layout: layout))
     }
 
     /// One language of the index page: its name in its own language and how complete it is.
