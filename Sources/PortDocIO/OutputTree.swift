@@ -259,7 +259,7 @@ public final class ComparingSink: OutputSink, @unchecked Sendable {  // guarded 
         let url = tree.directory.appendingPathComponent(file.path)
         let problem: String?
         if let data = FileManager.default.contents(atPath: url.path) {
-            problem = data.elementsEqual(file.bytes) ? nil : "\(file.path): differs from what a build produces"
+            problem = data == Data(file.bytes) ? nil : "\(file.path): differs from what a build produces"
         } else {
             problem = "\(file.path): missing"
         }

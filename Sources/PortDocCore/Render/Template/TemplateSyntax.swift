@@ -43,8 +43,6 @@ public struct RenderBuffer: Sendable {
     mutating func appendMarkup(_ body: (inout [UInt8]) -> Bool) -> Bool { body(&out) }
     /// Inserts `s` at a UTF-8 offset of the text so far.
     mutating func insert(_ s: String, at offset: Int) { out.insert(contentsOf: s.utf8, at: offset) }
-    /// The text so far.
-    public var text: String { String(decoding: out, as: UTF8.self) }
     /// Language and direction to add to the start tag being written (a fallback in one of its attributes).
     var pendingMark: TextValue?
     /// Where the last start tag that can take a language ends (UTF-8 offset of its `>` or `/>`),
