@@ -98,8 +98,7 @@ struct RowRecord<Writer: FormatWriter>: TemplateRecord {
         case 0: return .plain(table.rows[index].anchor)
         case 1: return .text(TextValue(table.rows[index].proto, dir: table.codeDirection))
         case 2: return .plain(table.rows[index].transport.rawValue)
-        case 3: return table.writer.markup { table.writer.appendPortsCell(table.rows[index].ports, to: &$0) }
-        case 4: return table.writer.markup { table.writer.appendDescriptionCell(table.rows[index].description, to: &$0) }
+        case 3, 4: return table.writer.markup { _ = appendMarkup(of: field, to: &$0) }
         default: return table.writer.lines(row: index, of: table)
         }
     }

@@ -151,7 +151,8 @@ public enum MarkdownChecks {
     }
 
     /// Cells of a pipe-table row: `|` not escaped by a backslash separates cells (GFM §4.10).
-    /// Only `|` and `\\` matter, so the row is searched for them rather than walked byte by byte.
+    /// Only `|` and `\\` matter: the row's bytes are read straight from the page's buffer (without
+    /// a slice's bounds check per byte) up to the next of them.
     static func cellCount(_ line: ByteLine) -> Int {
         var count = 0
         var i = line.startIndex

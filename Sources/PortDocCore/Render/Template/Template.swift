@@ -282,6 +282,9 @@ struct TemplateRenderer {
         name == "." ? [] : name.utf8.split(separator: UInt8(ascii: ".")).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `find` without appending: sections need the value itself. (Returning the record and field
+    /// to the caller instead of appending inside `find` measured 58 M instructions more at 10k
+    /// rows × 2 locales: the record was copied out of the stack into the result.)
     static func lookup(_ path: [TemplateObject.LookupKey], in stack: [TemplateValue]) -> TemplateValue? {
         var unused = RenderBuffer()
         guard case .value(let value)? = find(path, in: stack, appendingMarkup: false, to: &unused) else { return nil }

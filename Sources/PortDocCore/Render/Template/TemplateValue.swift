@@ -75,8 +75,9 @@ extension TemplateRecord {
 }
 
 /// The field names of a kind of record, with their lookup hashes: made once per kind (a `let`),
-/// so that finding a field compares a hash before a String (comparing two different short
-/// Strings went through the standard library's slow path, about 100 instructions each).
+/// so that finding a field compares a hash before a String (a first version compared the name
+/// with each field's in turn: 644,000 calls into the standard library's String comparison at
+/// 10k rows × 2 locales).
 public final class TemplateFields: Sendable {
     public let names: [String]
     let keys: [TemplateObject.LookupKey]
