@@ -206,4 +206,43 @@ struct CatalogValidatorTests {
             }
         }
     }
+
+    /// A ports cell is written digit by digit, a label escaped as text inside the cell; each
+    /// format must give what its escaper makes of the whole `portText` String, on left-to-right
+    /// and right-to-left pages, with hostile labels and numbers outside the catalog's range.
+    @Test func portCellsWrittenOnBytesEqualTheEscapedPortText() {
+        let labels: [String?] = [nil, nil, "MySQL", "", "@", "-x", "1.", ".", "'", "T}", "#", "|a|", "<b>&", "\\e", "\"q\"", "a\nb", "日本", "‏עברית", "1)"]
+        let location = SourceLocation(path: "catalog.yaml", line: 1, column: 1)
+        var state: UInt64 = 5
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let bounds = [0, 1, 9, 10, 99, 100, 443, 1000, 9999, 10000, 65535, 65536, 1_000_000, Int.max / 2, -1, -443]
+        for _ in 0..<5_000 {
+            let low = bounds[next(bounds.count)]
+            let high = next(3) == 0 ? low : max(low, bounds[next(bounds.count)])
+            let port = PortSpec(range: low...high, label: labels[next(labels.count)], failoverFor: nil, configurable: false, location: location)
+            let text = XHTMLRenderer.Writer.portText(port)
+            #expect(text.hasPrefix(low < 0 ? "-" : String(low)))
+            for direction in [TextDirection.ltr, .rtl] {
+                let writer = XHTMLRenderer.Writer(direction: direction)
+                var expected: [UInt8] = []
+                XHTMLSyntax.appendMarked(writer.codeRun, to: &expected) { XMLEscaper.appendText(text, to: &$0) }
+                var cell: [UInt8] = []
+                writer.appendPortsCell([port], to: &cell)
+                #expect(cell == expected, "\(text)")
+            }
+            var expected: [UInt8] = []
+            var cell: [UInt8] = []
+            MarkdownEscaper.append(text, to: &expected)
+            MarkdownRenderer.Writer().appendPortsCell([port], to: &cell)
+            #expect(cell == expected, "\(text)")
+            expected = []
+            cell = []
+            RoffEscaper.appendTableCell(text, to: &expected)
+            ManRenderer.Writer().appendPortsCell([port], to: &cell)
+            #expect(cell == expected, "\(text)")
+        }
+    }
 }

@@ -77,6 +77,19 @@ enum UTF8Bytes {
     static func isLowercaseDigitOrDash(_ b: UInt8) -> Bool {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
     }
+
+    /// The decimal digits of `value` (not negative) appended to `out`, as `String(value)` spells them.
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0, "appendDecimal takes a number that is not negative")
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 }
 
 /// The String of what `body` appends to an empty byte buffer: how escapers and writers that work on

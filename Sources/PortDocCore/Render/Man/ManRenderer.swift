@@ -12,7 +12,7 @@ public enum ManRenderer {
         func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
             for (index, port) in ports.enumerated() {
                 if index > 0 { out.append(0x20) }
-                RoffEscaper.appendTableCell(Self.portText(port), to: &out)
+                Self.appendPortText(port, to: &out, escape: RoffEscaper.appendTableCell, escapeInside: RoffEscaper.appendInsideTableCell)
             }
         }
 

@@ -101,10 +101,16 @@ public enum RoffEscaper {
         return utf8String(reserving: s.utf8.count + 16) { appendTableCell(s, to: &$0) }
     }
 
+    /// `s` escaped as part of a tbl cell after its first character (the start of a cell has rules
+    /// of its own, see `appendTableCell`).
+    static func appendInsideTableCell(_ s: String, to out: inout [UInt8]) {
+        appendCharacters(s, to: &out, special: UInt8(ascii: "@"), replacement: atReplacement)
+    }
+
     /// `tableCell(s)` appended to `out`.
     public static func appendTableCell(_ s: String, to out: inout [UInt8]) {
         let start = out.count
-        appendCharacters(s, to: &out, special: UInt8(ascii: "@"), replacement: atReplacement)
+        appendInsideTableCell(s, to: &out)
         guard start < out.count else { return }
         let first = out[start]
         if first == UInt8(ascii: ".") || first == UInt8(ascii: "'") || (first == UInt8(ascii: "T") && start + 1 < out.count && out[start + 1] == UInt8(ascii: "}")) {

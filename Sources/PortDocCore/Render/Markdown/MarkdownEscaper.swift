@@ -27,13 +27,19 @@ public enum MarkdownEscaper {
 
     /// `text(s)`, appended to a page's bytes. Byte by byte: every character that needs a backslash
     /// is ASCII, and UTF-8 never uses ASCII bytes inside a multi-byte character.
-    public static func append(_ s: String, to out: inout [UInt8]) {
+    public static func append(_ s: String, to out: inout [UInt8]) { append(s, to: &out, atLineStart: true) }
+
+    /// `s` escaped as text that follows other text on its line: what would start a block or an
+    /// ordered list at a line's start is left as it is.
+    static func appendInside(_ s: String, to out: inout [UInt8]) { append(s, to: &out, atLineStart: false) }
+
+    private static func append(_ s: String, to out: inout [UInt8], atLineStart: Bool) {
         let needsEscape = Self.needsEscape
         let backslash = UInt8(ascii: "\\")
         var s = s
         s.withUTF8 { bytes in
             var i = 0
-            if let first = bytes.first {
+            if atLineStart, let first = bytes.first {
                 if startsBlock(first) {
                     out.append(backslash)
                 } else if (0x30...0x39).contains(first) {

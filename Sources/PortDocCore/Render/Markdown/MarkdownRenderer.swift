@@ -28,7 +28,7 @@ public enum MarkdownRenderer {
         func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
             for (index, port) in ports.enumerated() {
                 if index > 0 { out.append(contentsOf: "<br>".utf8) }
-                MarkdownEscaper.append(Self.portText(port), to: &out)
+                Self.appendPortText(port, to: &out, escape: MarkdownEscaper.append, escapeInside: MarkdownEscaper.appendInside)
             }
         }
 

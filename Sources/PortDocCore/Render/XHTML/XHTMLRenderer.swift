@@ -50,7 +50,7 @@ public enum XHTMLRenderer {
         func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
             for (index, port) in ports.enumerated() {
                 if index > 0 { out.append(contentsOf: "<br />".utf8) }
-                XHTMLSyntax.appendMarked(codeRun, to: &out) { XMLEscaper.appendText(Self.portText(port), to: &$0) }
+                XHTMLSyntax.appendMarked(codeRun, to: &out) { Self.appendPortText(port, to: &$0, escape: XMLEscaper.appendText, escapeInside: XMLEscaper.appendText) }
             }
         }
 
