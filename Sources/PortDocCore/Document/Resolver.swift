@@ -40,7 +40,7 @@ public enum Resolver {
     /// An interface string with placeholders other than `{count}` (`ui.connection.directed`,
     /// `ui.port.configurable`): a pattern the resolver fills where it is used, not a text of its own.
     static func isPattern(_ key: String, in source: SourceText) -> Bool {
-        guard let text = source[key]?.text, let names = Placeholder.names(in: text) else { return false }
+        guard let names = source[key]?.placeholders else { return false }
         return names.contains { $0 != "count" }
     }
 
@@ -222,8 +222,9 @@ public enum Resolver {
                 return LocalizedText(pieces: [], fallbackLocale: nil)
             }
             var raw = sourceEntry.text
-            // The pieces of `raw` when already parsed (a translation, parsed for its placeholders).
-            var rawPieces: [Placeholder.Piece]? = nil
+            // The pieces of `raw` when already parsed (the source text at loading, a translation
+            // for its placeholders).
+            var rawPieces: [Placeholder.Piece]? = sourceEntry.pieces
             var fallback: String? = nil
             var location = sourceEntry.textLocation
             if let translation {

@@ -11,14 +11,24 @@ public struct SourceText: Sendable, Equatable {
         /// The names of the text's placeholders in order, parsed once (nil: malformed), for the
         /// comparison with every translation of it in every build.
         public let placeholders: [String]?
+        /// The text's literal runs and placeholders (nil: malformed), parsed once for every page
+        /// shown in the source language or falling back to it.
+        public let pieces: [Placeholder.Piece]?
 
         public init(key: String, text: String, keyLocation: SourceLocation, textLocation: SourceLocation) {
+            self.init(key: key, text: text, keyLocation: keyLocation, textLocation: textLocation,
+                      pieces: try? Placeholder.parse(text).get())
+        }
+
+        /// An entry whose text was parsed already (the loader checks every text's placeholders).
+        init(key: String, text: String, keyLocation: SourceLocation, textLocation: SourceLocation, pieces: [Placeholder.Piece]?) {
             self.key = key
             self.text = text
             self.keyLocation = keyLocation
             self.textLocation = textLocation
             self.textHash = text.hashValue
-            self.placeholders = Placeholder.names(in: text)
+            self.pieces = pieces
+            self.placeholders = pieces.map { $0.compactMap { if case .placeholder(let n) = $0 { n } else { nil } } }
         }
     }
 
@@ -84,11 +94,14 @@ public struct SourceText: Sendable, Equatable {
                 w.error("the text of '\(key)' has \(normalized.unicodeScalars.count) characters; a message may have at most \(SourceText.maxMessageLength)", at: valueNode, id: "source.too-long")
                 continue
             }
-            if case .failure(let problem) = Placeholder.parse(normalized) {
+            let pieces: [Placeholder.Piece]
+            switch Placeholder.parse(normalized) {
+            case .failure(let problem):
                 w.error("in '\(key)': \(problem.message)", at: valueNode, id: "source.placeholder")
                 continue
+            case .success(let parsed): pieces = parsed
             }
-            entries.append(Entry(key: key, text: normalized, keyLocation: w.location(of: keyNode), textLocation: w.location(of: valueNode)))
+            entries.append(Entry(key: key, text: normalized, keyLocation: w.location(of: keyNode), textLocation: w.location(of: valueNode), pieces: pieces))
         }
         diagnostics.append(contentsOf: w.diagnostics.all)
         return (diagnostics.hasErrors ? nil : SourceText(path: path, locale: locale, entries: entries), diagnostics.all)
