@@ -16,46 +16,71 @@ public enum RoffEscaper {
     }
 
     /// `characters(s)` appended to `out`; with `spaces`, white space becomes `\ ` (an unquoted
-    /// macro argument). Runs of plain ASCII are copied at once.
+    /// macro argument). Runs of plain ASCII are found through a table of the bytes that stay as
+    /// they are and copied at once (testing each byte against the five rules instead measured
+    /// 75 M against 44 M for the man pages of 10k rows × 2 locales).
     static func appendCharacters(_ s: String, to out: inout [UInt8], special: UInt8 = 0, replacement: [UInt8] = [], spaces: Bool = false) {
+        let plainBytes = switch (special, spaces) {
+        case (UInt8(ascii: "@"), false): cellPlain
+        case (UInt8(ascii: "\""), false): argumentPlain
+        case (UInt8(ascii: "\""), true): embeddedPlain
+        case (0, false): textPlain
+        default: plainTable(special: special, spaces: spaces)
+        }
         var text = s
         text.withUTF8 { bytes in
-            var i = 0
-            var run = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b < 0x80 {
-                    let plain = !(b == special && special != 0) && b != 0x5C && b != 0x0A && b != 0x09 && !(spaces && b == 0x20)
-                    i += 1
-                    if plain { continue }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<(i - 1)]))
+            plainBytes.withUnsafeBufferPointer { plain in
+                var i = 0
+                var run = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if plain[Int(b)] {
+                        i += 1
+                        continue
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                    if b < 0x80 {
+                        i += 1
+                        run = i
+                        if b == special && special != 0 { out.append(contentsOf: replacement) }
+                        else if b == 0x5C { out.append(contentsOf: [0x5C, UInt8(ascii: "e")]) }
+                        else if spaces { out.append(contentsOf: [0x5C, 0x20]) }
+                        else { out.append(0x20) }
+                        continue
+                    }
+                    // A String's UTF-8 is valid: the lead byte gives the length.
+                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                    var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                    for k in 1..<length { v = (v << 6) | (UInt32(bytes[i + k]) & 0x3F) }
+                    i += length
                     run = i
-                    if b == special && special != 0 { out.append(contentsOf: replacement) }
-                    else if b == 0x5C { out.append(contentsOf: [0x5C, UInt8(ascii: "e")]) }
-                    else if spaces { out.append(contentsOf: [0x5C, 0x20]) }
-                    else { out.append(0x20) }
-                    continue
+                    // \[uXXXX]: at least four upper-case hex digits.
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "["), UInt8(ascii: "u")])
+                    var digits = 4
+                    while digits < 8, v >> (4 * UInt32(digits)) != 0 { digits += 1 }
+                    for d in stride(from: digits - 1, through: 0, by: -1) {
+                        let nibble = UInt8((v >> (4 * UInt32(d))) & 0xF)
+                        out.append(nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10)
+                    }
+                    out.append(UInt8(ascii: "]"))
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-                // A String's UTF-8 is valid: the lead byte gives the length.
-                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                for k in 1..<length { v = (v << 6) | (UInt32(bytes[i + k]) & 0x3F) }
-                i += length
-                run = i
-                // \[uXXXX]: at least four upper-case hex digits.
-                out.append(contentsOf: [0x5C, UInt8(ascii: "["), UInt8(ascii: "u")])
-                var digits = 4
-                while digits < 8, v >> (4 * UInt32(digits)) != 0 { digits += 1 }
-                for d in stride(from: digits - 1, through: 0, by: -1) {
-                    let nibble = UInt8((v >> (4 * UInt32(d))) & 0xF)
-                    out.append(nibble < 10 ? 0x30 + nibble : 0x41 + nibble - 10)
-                }
-                out.append(UInt8(ascii: "]"))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
     }
+
+    /// For every byte, whether `appendCharacters` copies it as it is: ASCII but a backslash, a
+    /// newline, a tab, `special` and (with `spaces`) a space.
+    static func plainTable(special: UInt8, spaces: Bool) -> [Bool] {
+        (0..<256).map { b in
+            b < 0x80 && b != 0x5C && b != 0x0A && b != 0x09 && !(special != 0 && b == Int(special)) && !(spaces && b == 0x20)
+        }
+    }
+
+    static let textPlain = plainTable(special: 0, spaces: false)
+    static let cellPlain = plainTable(special: UInt8(ascii: "@"), spaces: false)
+    static let argumentPlain = plainTable(special: UInt8(ascii: "\""), spaces: false)
+    static let embeddedPlain = plainTable(special: UInt8(ascii: "\""), spaces: true)
 
     /// A text line: a leading `.` or `'` would make it a request, so it gets `\&` in front.
     public static func textLine(_ s: String) -> String {
@@ -111,6 +136,12 @@ public enum RoffEscaper {
     public static func appendTableCell(_ s: String, to out: inout [UInt8]) {
         let start = out.count
         appendInsideTableCell(s, to: &out)
+        markCellStart(in: &out, at: start)
+    }
+
+    /// Puts `\&` in front of the escaped cell that starts at `start` in `out` when the cell begins
+    /// with `.` or `'` (a request) or `T}` (the end of a text block).
+    static func markCellStart(in out: inout [UInt8], at start: Int) {
         guard start < out.count else { return }
         let first = out[start]
         if first == UInt8(ascii: ".") || first == UInt8(ascii: "'") || (first == UInt8(ascii: "T") && start + 1 < out.count && out[start + 1] == UInt8(ascii: "}")) {
