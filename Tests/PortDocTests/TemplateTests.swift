@@ -87,6 +87,28 @@ struct TemplateTests {
         }
     }
 
+    /// Another kind of record in the same list, its fields in another order and one of them
+    /// shadowing an outer name: a section's body resolves names per kind of record.
+    struct Flipped: TemplateRecord {
+        static let shape = TemplateFields(["outer", "cell", "name", "empty", "sub", "child"])
+        var fields: TemplateFields { Self.shape }
+        func value(of field: Int) -> TemplateValue {
+            switch field {
+            case 0: .plain("inner")
+            case 1: .markup(Markup("<b>f</b>"))
+            case 2: .plain("flipped")
+            case 3: .markup(Markup(""))
+            case 4: ["x": "y"]
+            default: .bool(false)
+            }
+        }
+        func appendMarkup(of field: Int, to out: inout [UInt8]) -> Bool {
+            guard field == 1 || field == 3 else { return false }
+            if field == 1 { out.append(contentsOf: "<b>f</b>".utf8) }
+            return true
+        }
+    }
+
     /// `value` with every record, however deep, replaced by the object of its fields.
     func objectsOnly(_ value: TemplateValue) -> TemplateValue {
         guard case .record(let record) = value else { return value }
@@ -114,8 +136,9 @@ struct TemplateTests {
         for _ in 0..<400 {
             let body = (0..<(1 + next(5))).map { _ in pieces[next(pieces.count)] }.joined()
             guard case .success(let template) = Template.parse("<p>{{#rows}}" + body + "{{/rows}}</p>", path: "r.mustache", syntax: xhtml) else { continue }
-            let records: TemplateValue = ["outer": "O", "name": "shadowed", "rows": .list(rows.map { .record($0) })]
-            let objects: TemplateValue = ["outer": "O", "name": "shadowed", "rows": .list(rows.map { objectsOnly(.record($0)) })]
+            let items: [TemplateValue] = rows.map { .record($0) } + [.record(Flipped())] + rows.map { .record($0) }
+            let records: TemplateValue = ["outer": "O", "name": "shadowed", "rows": .list(items)]
+            let objects: TemplateValue = ["outer": "O", "name": "shadowed", "rows": .list(items.map(objectsOnly))]
             let viaRecords = template.render(records), viaObjects = template.render(objects)
             #expect(viaRecords == viaObjects, "\(body)")
             if case .success = viaRecords { successes += 1 } else { failures += 1 }

@@ -33,7 +33,7 @@ public struct Template: Sendable {
         var buffer = RenderBuffer()
         var stack = [context]
         do {
-            try TemplateRenderer(syntax: syntax, partials: partials).run(program, 0..<program.ops.count, stack: &stack, depth: 0, into: &buffer)
+            try TemplateRenderer(syntax: syntax, partials: partials).run(program, 0..<program.ops.count, stack: &stack, depth: 0, plan: nil, into: &buffer)
         } catch {
             return .failure(error.diagnostic)
         }
@@ -276,6 +276,8 @@ struct TemplateRenderer {
     static let maxPartialDepth = 32
     let syntax: any TemplateSyntax
     let partials: [String: Template]
+    /// The record plans made during this rendering (see `RecordPlan`).
+    let plans = RecordPlans()
 
     /// `a.b.c` → ["a", "b", "c"]; `.` → [] (the current context). Split once, when parsing.
     static func path(_ name: String) -> [String] {
@@ -339,8 +341,11 @@ struct TemplateRenderer {
         }
     }
 
-    /// Runs the operations in `range` of `program`.
-    func run(_ program: TemplateProgram, _ range: Range<Int>, stack: inout [TemplateValue], depth: Int, into out: inout RenderBuffer) throws(Failure) {
+    /// Runs the operations in `range` of `program`. With a `plan`, `range` is the body the plan
+    /// was made for and the innermost context is a record of the plan's kind: the names the plan
+    /// resolves are read from that record without walking the stack.
+    func run(_ program: TemplateProgram, _ range: Range<Int>, stack: inout [TemplateValue], depth: Int, plan: RecordPlan?,
+             record: any TemplateRecord = NoRecord(), into out: inout RenderBuffer) throws(Failure) {
         var i = range.lowerBound
         while i < range.upperBound {
             switch program.ops[i] {
@@ -349,10 +354,15 @@ struct TemplateRenderer {
             case .variable(let index):
                 let name = program.names[Int(index)]
                 let value: TemplateValue
-                switch Self.find(name.path, in: stack, appendingMarkup: name.slot == .markup, to: &out) {
-                case .appended?: i += 1; continue
-                case .value(let found)?: value = found
-                case nil: throw Failure(diagnostic: .error("unknown variable '\(name.name)'", at: name.location, id: "template.unknown-variable"))
+                if let field = plan?.field(at: i) {
+                    if name.slot == .markup, out.appendMarkup({ record.appendMarkup(of: field, to: &$0) }) { i += 1; continue }
+                    value = record.value(of: field)
+                } else {
+                    switch Self.find(name.path, in: stack, appendingMarkup: name.slot == .markup, to: &out) {
+                    case .appended?: i += 1; continue
+                    case .value(let found)?: value = found
+                    case nil: throw Failure(diagnostic: .error("unknown variable '\(name.name)'", at: name.location, id: "template.unknown-variable"))
+                    }
                 }
                 switch value {
                 case .text(let text): syntax.write(text, in: name.slot, to: &out)
@@ -369,30 +379,27 @@ struct TemplateRenderer {
                 let body = (i + 1)..<Int(end)
                 i = Int(end)
                 let name = program.names[Int(index)]
-                guard let value = Self.lookup(name.path, in: stack) else {
-                    throw Failure(diagnostic: .error("unknown section '\(name.name)'", at: name.location, id: "template.unknown-variable"))
+                let value: TemplateValue
+                if let field = plan?.field(at: body.lowerBound - 1) {
+                    value = record.value(of: field)
+                } else {
+                    guard let found = Self.lookup(name.path, in: stack) else {
+                        throw Failure(diagnostic: .error("unknown section '\(name.name)'", at: name.location, id: "template.unknown-variable"))
+                    }
+                    value = found
                 }
                 if inverted {
-                    if !value.isTruthy { try run(program, body, stack: &stack, depth: depth, into: &out) }
+                    if !value.isTruthy { try run(program, body, stack: &stack, depth: depth, plan: nil, into: &out) }
                     continue
                 }
                 guard value.isTruthy else { continue }
+                var bodyPlan: RecordPlan? = nil
                 if case .list(let items) = value {
-                    for item in items {
-                        stack.append(item)
-                        try run(program, body, stack: &stack, depth: depth, into: &out)
-                        stack.removeLast()
-                    }
+                    for item in items { try runBody(program, body, of: name, with: item, plan: &bodyPlan, stack: &stack, depth: depth, into: &out) }
                 } else if case .rows(let rows) = value {
-                    for index in 0..<rows.count {
-                        stack.append(rows[index])
-                        try run(program, body, stack: &stack, depth: depth, into: &out)
-                        stack.removeLast()
-                    }
+                    for index in 0..<rows.count { try runBody(program, body, of: name, with: rows[index], plan: &bodyPlan, stack: &stack, depth: depth, into: &out) }
                 } else {
-                    stack.append(value)
-                    try run(program, body, stack: &stack, depth: depth, into: &out)
-                    stack.removeLast()
+                    try runBody(program, body, of: name, with: value, plan: &bodyPlan, stack: &stack, depth: depth, into: &out)
                 }
                 continue
             case .partial(let index):
@@ -404,12 +411,89 @@ struct TemplateRenderer {
                 guard depth < Self.maxPartialDepth else {
                     throw Failure(diagnostic: .error("partials nest more than \(Self.maxPartialDepth) deep (a partial that includes itself?)", at: location, id: "template.recursion"))
                 }
-                try run(partial.program, 0..<partial.program.ops.count, stack: &stack, depth: depth + 1, into: &out)
+                try run(partial.program, 0..<partial.program.ops.count, stack: &stack, depth: depth + 1, plan: nil, into: &out)
             case .startTagEnd(let hasLang):
                 syntax.endStartTag(hasLang: hasLang, to: &out)
             }
             i += 1
         }
+    }
+}
+
+extension TemplateRenderer {
+    /// Runs the body of the section `section` with `item` as the innermost context; a record runs
+    /// it with the plan for its kind (`plan` keeps the last one, for the next item of the section).
+    func runBody(_ program: TemplateProgram, _ body: Range<Int>, of section: TemplateProgram.Name, with item: TemplateValue,
+                 plan: inout RecordPlan?, stack: inout [TemplateValue], depth: Int, into out: inout RenderBuffer) throws(Failure) {
+        stack.append(item)
+        defer { stack.removeLast() }
+        guard case .record(let record) = item else { return try run(program, body, stack: &stack, depth: depth, plan: nil, into: &out) }
+        let fields = record.fields
+        if plan?.fields !== fields { plan = plans.plan(for: section, program, body, fields: fields) }
+        try run(program, body, stack: &stack, depth: depth, plan: plan, record: record, into: &out)
+    }
+}
+
+/// The record `run` is given when it has no plan (and so never reads one).
+struct NoRecord: TemplateRecord {
+    static let none = TemplateFields([])
+    var fields: TemplateFields { Self.none }
+    func value(of field: Int) -> TemplateValue { .bool(false) }
+}
+
+/// Which names of a section's body are fields of the records it iterates: a one-part name of an
+/// operation of the body itself (not of a section nested in it, which may have another innermost
+/// context) that a kind of record has is found in the record, as `find` would find it first, so
+/// it is resolved once per section and kind instead of walking the context stack for every
+/// record (a copy of the record out of the stack, its field names and a search of them for each
+/// of the 388,000 row fields of 10k rows × 2 locales).
+final class RecordPlan {
+    let fields: TemplateFields
+    private let base: Int
+    /// For each operation of the body: the index of the field it names, or -1.
+    private let field: [Int32]
+
+    init(_ program: TemplateProgram, _ body: Range<Int>, fields: TemplateFields) {
+        self.fields = fields
+        base = body.lowerBound
+        var field = [Int32](repeating: -1, count: body.count)
+        var i = body.lowerBound
+        while i < body.upperBound {
+            var next = i + 1
+            let index: Int32
+            switch program.ops[i] {
+            case .variable(let n): index = n
+            case .section(let n, _, let end): index = n; next = Int(end)
+            default: i = next; continue
+            }
+            let path = program.names[Int(index)].path
+            if path.count == 1, let f = fields.index(of: path[0]) { field[i - base] = Int32(f) }
+            i = next
+        }
+        self.field = field
+    }
+
+    /// The field named by the operation at `index` of the body, or nil.
+    func field(at index: Int) -> Int? {
+        let f = field[index - base]
+        return f < 0 ? nil : Int(f)
+    }
+}
+
+/// The plans of one rendering, by section and kind of record: a section inside rows (a man
+/// page's `lines`) runs once per row, and its plan is made once. Not shared between threads:
+/// each rendering has its own.
+final class RecordPlans {
+    private var plans: [(section: ObjectIdentifier, fields: ObjectIdentifier, plan: RecordPlan)] = []
+
+    /// The plan for the body of `section` over records with `fields`. A section's name object is
+    /// its program's own, so it tells the section from those of other templates and partials.
+    func plan(for section: TemplateProgram.Name, _ program: TemplateProgram, _ body: Range<Int>, fields: TemplateFields) -> RecordPlan {
+        let key = ObjectIdentifier(section), kind = ObjectIdentifier(fields)
+        for entry in plans where entry.section == key && entry.fields == kind { return entry.plan }
+        let plan = RecordPlan(program, body, fields: fields)
+        plans.append((key, kind, plan))
+        return plan
     }
 }
 
