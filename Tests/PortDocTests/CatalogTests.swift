@@ -1,5 +1,5 @@
 import Foundation
-import PortDocCore
+@testable import PortDocCore
 import PortDocIO
 import Testing
 
@@ -168,5 +168,85 @@ struct CatalogTests {
             #expect(!LocaleTag.isValid(bad), "\(bad)")
         }
         #expect(LocaleTag.problem(with: "../x") == "'../x' is not a BCP 47 language tag: only letters, digits and '-' are allowed")
+    }
+
+    /// The one-pass reading of a port gives what the careful, part-by-part reading gives, and
+    /// leaves every text it declines to it (each message stays the careful reading's).
+    @Test func onePassPortRangesAgreeWithTheCarefulReading() {
+        func careful(_ text: String) -> ClosedRange<Int>? {
+            let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+            var numbers: [Int] = []
+            for part in parts {
+                guard !part.isEmpty, part.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(part), (1...65535).contains(n) else { return nil }
+                numbers.append(n)
+            }
+            if numbers.count == 2 { return numbers[0] < numbers[1] ? numbers[0]...numbers[1] : nil }
+            return numbers[0]...numbers[0]
+        }
+        let pieces = ["0", "1", "5", "9", "-", "00", "443", "65535", "65536", "000000001", "0000000001", "99999", " ", "x", "٣", "+", ""]
+        var state: UInt64 = 17
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var accepted = 0
+        for _ in 0..<30_000 {
+            let text = (0..<(1 + next(4))).map { _ in pieces[next(pieces.count)] }.joined()
+            let expected = careful(text)
+            let fast = CatalogParser.validPortRange(text)
+            if let fast { #expect(fast == expected, "\(text)") }
+            // Declined although valid only with a part of more than nine digits.
+            if fast == nil, expected != nil { #expect(text.split(separator: "-").contains { $0.count > 9 }, "\(text)") }
+            if fast != nil { accepted += 1 }
+        }
+        #expect(accepted > 1_000, "\(accepted) accepted")
+    }
+
+    /// Row anchors checked without spelling them out report what the row-by-row check reports:
+    /// random catalogs whose section, table and row ids collide with generated anchors
+    /// (`row-<table>-<n>`) in every way.
+    @Test func anchorCollisionsAreFoundAsRowByRow() {
+        var state: UInt64 = 23
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let sectionIDs = ["a", "s", "row-a-1", "row-a-2", "row-b-1", "row-a-1-1", "row-x", "row-a-01"]
+        let tableIDs = ["a", "b", "a-1", "t", "row-b-1"]
+        let rowIDs = ["a-1", "b-1", "x", "a-1-1", "t-2", "a-2"]
+        var collisions = 0
+        for round in 0..<600 {
+            var yaml = "document: {id: x, source-locale: de, title: doc.title, man: {name: x, section: \"7\", date: \"2024-01-01\", source: X}}\nsections:\n"
+            for _ in 0..<(1 + next(2)) {
+                yaml += "  - id: \(sectionIDs[next(sectionIDs.count)])\n    heading: section.s\n    tables:\n"
+                for _ in 0..<(1 + next(2)) {
+                    yaml += "      - id: \(tableIDs[next(tableIDs.count)])\n        rows:\n"
+                    for _ in 0..<(1 + next(3)) {
+                        yaml += "          - {" + (next(3) == 0 ? "id: \(rowIDs[next(rowIDs.count)]), " : "") + "protocol: TCP, transport: tcp, ports: [443], description: row.web}\n"
+                    }
+                }
+            }
+            let (_, diagnostics) = CatalogParser.parse(yaml, path: "Catalog/x.yaml")
+            // The catalog as parsed, without the checks: rebuilt from the same text by hand.
+            let found = diagnostics.filter { $0.message.hasPrefix("the row's anchor") }.map(\.message)
+            var expected: [String] = []
+            var taken = Set<String>()
+            var tables: [(id: String, rows: [String?])] = []
+            for line in yaml.split(separator: "\n") {
+                let t = line.trimmingCharacters(in: .whitespaces)
+                if t.hasPrefix("- id: ") && line.hasPrefix("  - ") { taken.insert(String(t.dropFirst(6))) }
+                if t.hasPrefix("- id: ") && line.hasPrefix("      - ") { taken.insert(String(t.dropFirst(6))); tables.append((String(t.dropFirst(6)), [])) }
+                if t.hasPrefix("- {") { tables[tables.count - 1].rows.append(t.hasPrefix("- {id: ") ? String(t.dropFirst(7).prefix { $0 != "," }) : nil) }
+            }
+            for table in tables {
+                for (index, id) in table.rows.enumerated() {
+                    let anchor = id.map { "row-\($0)" } ?? "row-\(table.id)-\(index + 1)"
+                    if !taken.insert(anchor).inserted { expected.append("the row's anchor '\(anchor)' is also the id of a section, table or row; choose another id") }
+                }
+            }
+            #expect(found == expected, "round \(round):\n\(yaml)")
+            if !expected.isEmpty { collisions += 1 }
+        }
+        #expect(collisions > 100 && collisions < 550, "both outcomes exercised: \(collisions) of 600 collide")
     }
 }
