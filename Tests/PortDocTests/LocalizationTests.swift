@@ -153,6 +153,17 @@ struct LocalizationTests {
         #expect(found.contains("c.yaml:24:23: error: placeholder '{link}' in 'row.web' has no value in the catalog; add it under 'args' [text.placeholder-missing-value]"))
         #expect(found.contains("c.yaml:24:23: error: the catalog gives a value for 'url', but the text of 'row.web' has no placeholder '{url}' [text.placeholder-unused-value]"))
         #expect(found.contains("de.yaml:5:1: warning: message key 'row.unused' is not used by the catalog [text.unused-key]"))
+
+        // A key given twice (a library user's SourceText): its later entry is used with the first.
+        let loaded = try #require(source)
+        let at = SourceLocation(path: "de.yaml", line: 9, column: 1)
+        let repeated = SourceText(path: "de.yaml", locale: "de", entries: loaded.entries + [
+            SourceText.Entry(key: "section.main", text: "Noch einmal", keyLocation: at, textLocation: at),
+            SourceText.Entry(key: "row.unused", text: "Wieder", keyLocation: at, textLocation: at),
+        ])
+        let unused = lines(ProjectChecks.check(catalog: try #require(catalog), source: repeated, translations: [:])).filter { $0.contains("[text.unused-key]") }
+        #expect(unused == ["de.yaml:5:1: warning: message key 'row.unused' is not used by the catalog [text.unused-key]",
+                           "de.yaml:9:1: warning: message key 'row.unused' is not used by the catalog [text.unused-key]"])
     }
 
     @Test func placeholderSyntax() {

@@ -424,7 +424,7 @@ public enum CatalogParser {
 
         let defined = Set(catalog.footnotes.map(\.id))
         var used = Set<String>()
-        for ref in catalog.textRefs {
+        catalog.forEachTextRef { ref in
             for note in ref.footnotes {
                 used.insert(note)
                 if !defined.contains(note) {
