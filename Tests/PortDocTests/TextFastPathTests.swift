@@ -43,6 +43,25 @@ struct TextFastPathTests {
         }
     }
 
+    /// The eight-byte test of `sanitize` finds a byte below 0x20 or 7F, C2 or EF wherever it is
+    /// among others, and nothing else (the edge bytes around each, in every position).
+    @Test func sanitizingWordTestAgreesWithTheByteRule() {
+        let bytes: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x41, 0x7E, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC1, 0xC2, 0xC3, 0xEE, 0xEF, 0xF0, 0xFE, 0xFF]
+        var state: UInt64 = 3
+        for _ in 0..<50_000 {
+            var word: UInt64 = 0
+            var expected = false
+            for k in 0..<8 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                // Mostly plain bytes, so that a single special byte is tested in each position.
+                let b = (state >> 60) < 3 ? bytes[Int((state >> 33) % UInt64(bytes.count))] : UInt8(0x20 + (state >> 40) % 0x5F)
+                word |= UInt64(b) << UInt64(8 * k)
+                expected = expected || b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xEF
+            }
+            #expect(Resolver.mayNeedSanitizing(word) == expected, "\(String(word, radix: 16))")
+        }
+    }
+
     @Test func whiteSpaceFastPathAgreesWithTheScalarRule() {
         var state: UInt64 = 42
         for _ in 0..<20_000 {

@@ -52,6 +52,15 @@ public enum Resolver {
 
     /// Characters that no output format can carry (XML 1.0 forbids C0 controls and U+FFFE/U+FFFF;
     /// roff and terminals misread C1 controls and DEL) are replaced by U+FFFD, with a warning.
+    /// Whether any of the eight bytes in `word` is below 0x20 or is 0x7F, 0xC2 or 0xEF (the bytes
+    /// `sanitize` looks at). Each test is exact for "any": a byte that borrows is itself one found.
+    static func mayNeedSanitizing(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        return (word &- ones &* 0x20) & ~word & highs != 0
+            || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xC2)) || hasZeroByte(word ^ (ones &* 0xEF))
+    }
+
     public static func sanitize(_ text: String) -> (String, replaced: Int) {
         // Fast path: no C0 control or DEL (ASCII), no C1 control (C2 80…C2 9F), no U+FFFE/U+FFFF (EF BF BE/BF).
         // Printable ASCII and continuation bytes pass with two comparisons; only the lead bytes
@@ -61,6 +70,12 @@ public enum Resolver {
             var i = 0
             let n = bytes.count
             while i < n {
+                // Eight bytes at a time while none is below 0x20 or is 7F, C2 or EF (testing
+                // byte by byte cost 11 instructions a byte, 100 M for 10k rows × 10 locales).
+                if i + 8 <= n, !mayNeedSanitizing(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let b = bytes[i]
                 if b < 0x20 || b == 0x7F { return false }
                 if b == 0xC2, i + 1 < n, bytes[i + 1] <= 0x9F { return false }
@@ -217,22 +232,25 @@ public enum Resolver {
 
         /// The message for `ref` in this locale, or the source text marked as a fallback.
         mutating func text(_ ref: TextRef, values: [String: String] = [:]) -> LocalizedText {
-            guard let sourceEntry = source[ref.key] else {
+            // The entry is read in place (`entries[index]`): a copy of it (`source[key]`) retained
+            // and released its seven strings and arrays, 800 instructions a message.
+            let entries = source.entries
+            guard let index = source.entryIndex(of: ref.key) else {
                 diagnostics.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
                 return LocalizedText(pieces: [], fallbackLocale: nil)
             }
-            var raw = sourceEntry.text
+            var raw = entries[index].text
             // The pieces of `raw` when already parsed (the source text at loading, a translation
             // for its placeholders).
-            var rawPieces: [Placeholder.Piece]? = sourceEntry.pieces
+            var rawPieces: [Placeholder.Piece]? = entries[index].pieces
             var fallback: String? = nil
-            var location = sourceEntry.textLocation
+            var location = entries[index].textLocation
             if let translation {
-                let found = translation.lookup(ref.key, source: sourceEntry)
+                let found = translation.lookup(ref.key, source: entries[index])
                 var usable: (string: String, pieces: [Placeholder.Piece], location: SourceLocation?)? = nil
                 if found.status == .translated, let string = found.string {
                     let candidate = Whitespace.normalize(string)
-                    switch placeholderMismatch(source: sourceEntry, translation: candidate) {
+                    switch placeholderMismatch(source: entries[index], translation: candidate) {
                     case .failure(let problem):
                         diagnostics.error("the translation of '\(ref.key)' \(problem.text)", at: found.stringLocation ?? location, id: "translation.placeholder")
                     case .success(let pieces):
@@ -248,10 +266,10 @@ public enum Resolver {
                     var used = sourceLocale
                     for link in chain {
                         guard let other = link.translation else { break }
-                        let candidate = other.lookup(ref.key, source: sourceEntry)
+                        let candidate = other.lookup(ref.key, source: entries[index])
                         guard candidate.status == .translated, let string = candidate.string else { continue }
                         let text = Whitespace.normalize(string)
-                        guard case .success(let pieces) = placeholderMismatch(source: sourceEntry, translation: text) else { continue }
+                        guard case .success(let pieces) = placeholderMismatch(source: entries[index], translation: text) else { continue }
                         raw = text
                         rawPieces = pieces
                         location = candidate.stringLocation ?? location
