@@ -237,4 +237,19 @@ struct TranslationTests {
         let pseudo = TranslationCheck.run(p.addingPseudoLocale(), thresholds: Thresholds()).locales.first { $0.locale == PseudoLocale.tag }
         #expect(pseudo?.passed == true, "\(pseudo?.findings.map(\.message) ?? [])")
     }
+
+    /// A key given twice in a PO file (a library user's POFile; the parser refuses it): the first
+    /// entry is the translation, before and after compaction, and an obsolete one never is.
+    @Test func firstEntryOfARepeatedKeyIsTheTranslation() {
+        var obsolete = POEntry(context: "row.a", id: "A", string: "obsolete")
+        obsolete.isObsolete = true
+        let entries = [obsolete, POEntry(context: "row.a", id: "A", string: "first"), POEntry(context: "row.b", id: "B", string: "b"),
+                       POEntry(context: "row.a", id: "A", string: "second")]
+        let translation = Translation(locale: "en", file: POFile(path: "r.po", header: POEntry(id: "", string: "Language: en\n"), entries: entries))
+        #expect(translation.string(for: "row.a") == "first")
+        #expect(translation.compacted().string(for: "row.a") == "first")
+        #expect(translation.compacted().string(for: "row.b") == "b")
+        #expect(translation.compacted().status(of: "row.a", source: "A") == .translated)
+        #expect(translation.compacted().status(of: "row.a", source: "A2") == .stale)
+    }
 }

@@ -79,8 +79,11 @@ public struct Translation: Sendable {
     public init(locale: String, file: POFile) {
         self.locale = locale
         self.file = file
-        for (index, entry) in file.entries.enumerated() where !entry.isObsolete {
-            if let key = entry.context, byKey[key] == nil { byKey[key] = index }
+        // Backwards, so that the first entry of a key is the one that stays, with one hash
+        // table operation per entry instead of a lookup and an insertion.
+        byKey.reserveCapacity(file.entries.count)
+        for index in file.entries.indices.reversed() where !file.entries[index].isObsolete {
+            if let key = file.entries[index].context { byKey[key] = index }
         }
     }
 
@@ -88,18 +91,17 @@ public struct Translation: Sendable {
     public func compacted() -> Translation {
         guard !isCompacted else { return self }
         var copy = self
-        var table: [String: Compact] = [:]
-        table.reserveCapacity(byKey.count)
         var arena: [UInt8] = []
         arena.reserveCapacity(byKey.values.reduce(0) { $0 + file.entries[$1].string.utf8.count })
-        for (key, index) in byKey {
+        // mapValues keeps the keys where they are in the hash table: no key is hashed again.
+        let table = byKey.mapValues { index -> Compact in
             let e = file.entries[index]
             let start = arena.count
             arena.append(contentsOf: e.string.utf8)
-            table[key] = Compact(idHash: e.id.hashValue, start: Int32(clamping: start), length: Int32(clamping: arena.count - start),
-                                 line: Int32(clamping: e.location?.line ?? 1), column: Int32(clamping: e.location?.column ?? 1),
-                                 stringLine: Int32(clamping: e.stringLocation?.line ?? e.location?.line ?? 1),
-                                 stringColumn: Int32(clamping: e.stringLocation?.column ?? 1), fuzzy: e.isFuzzy)
+            return Compact(idHash: e.id.hashValue, start: Int32(clamping: start), length: Int32(clamping: arena.count - start),
+                           line: Int32(clamping: e.location?.line ?? 1), column: Int32(clamping: e.location?.column ?? 1),
+                           stringLine: Int32(clamping: e.stringLocation?.line ?? e.location?.line ?? 1),
+                           stringColumn: Int32(clamping: e.stringLocation?.column ?? 1), fuzzy: e.isFuzzy)
         }
         copy.arena = arena
         copy.compact = table
