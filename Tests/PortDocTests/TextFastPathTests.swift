@@ -226,6 +226,24 @@ struct CatalogValidatorTests {
         }
     }
 
+    /// A text's pieces escaped as one tbl cell without joining them give what the joined text
+    /// gives, the cell's start included (`T` then `}` in the next piece still starts `T}`).
+    @Test func roffCellOfPartsEqualsTheCellOfTheJoinedText() {
+        let parts = ["", ".", "'", "T", "}", "T}", "@", "\\", "a", " ", "ü", "\n", "\t", "x@y", ".x", "}T"]
+        var state: UInt64 = 13
+        for _ in 0..<20_000 {
+            let pieces = (0..<Int(state % 4)).map { _ -> String in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return parts[Int((state >> 33) % UInt64(parts.count))]
+            }
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var joined: [UInt8] = [0x41], split: [UInt8] = [0x41]
+            RoffEscaper.appendTableCell(pieces.joined(), to: &joined)
+            RoffEscaper.appendTableCell(parts: pieces, to: &split)
+            #expect(split == joined, "\(pieces)")
+        }
+    }
+
     /// A ports cell is written digit by digit, a label escaped as text inside the cell; each
     /// format must give what its escaper makes of the whole `portText` String, on left-to-right
     /// and right-to-left pages, with hostile labels and numbers outside the catalog's range.

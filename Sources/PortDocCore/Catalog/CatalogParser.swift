@@ -480,7 +480,9 @@ extension CatalogParser {
     /// anchor ends in `-<n>`, and `n` has no `-`, so it names its table and row alone.
     static func anchorsAreDistinct(_ catalog: Catalog, ids: Set<String>) -> Bool {
         var tables: [String: PortTable] = [:]
-        for table in catalog.tables where tables.updateValue(table, forKey: table.id) != nil { return false }
+        for table in catalog.tables {
+            guard tables.updateValue(table, forKey: table.id) == nil else { return false }
+        }
         var explicit = Set<String>()
         for row in catalog.rows {
             guard let id = row.id else { continue }

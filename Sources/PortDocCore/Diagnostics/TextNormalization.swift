@@ -66,6 +66,15 @@ extension String {
     }
 }
 
+extension Slice where Base == UnsafeBufferPointer<UInt8> {
+    /// The index of the first `byte` at or after `from`, or nil (memchr: the page checks and the
+    /// PO parser look for rare bytes in long runs).
+    func firstIndex(of byte: UInt8, from: Int) -> Int? {
+        guard from < endIndex, let base = base.baseAddress else { return nil }
+        return memchr(base + from, Int32(byte), endIndex - from).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+    }
+}
+
 /// Counting in UTF-8 bytes what a column counts: Unicode scalars.
 enum UTF8Bytes {
     /// The Unicode scalars in `bytes` (continuation bytes, 10xxxxxx, start none).

@@ -46,9 +46,10 @@ public enum ProjectChecks {
         // Which entries the catalogs use, by position: a set of 14,000 keys cost 15 M
         // instructions at 10k rows, in the one part of loading that runs on one core.
         var used = [Bool](repeating: false, count: source.entries.count)
+        let keyIndex = source.keyIndex
         for document in documents {
             document.forEachTextRef { ref in
-                guard let index = source.entryIndex(of: ref.key) else {
+                guard let index = keyIndex[ref.key] else {
                     d.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
                     return
                 }
@@ -56,10 +57,10 @@ public enum ProjectChecks {
                 d.append(contentsOf: placeholderProblems(ref: ref, placeholders: source.entries[index].placeholders))
             }
         }
-        if source.hasRepeatedKeys {
+        if keyIndex.count != source.entries.count {
             // A repeated key's later entries count as used with its first.
             for (index, entry) in source.entries.enumerated() where !used[index] {
-                if let first = source.entryIndex(of: entry.key), used[first] { used[index] = true }
+                if let first = keyIndex[entry.key], used[first] { used[index] = true }
             }
         }
         let required = Project.requiredInterfaceKeys

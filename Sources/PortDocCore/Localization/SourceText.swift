@@ -51,11 +51,6 @@ public struct SourceText: Sendable, Equatable {
     }
 
     public subscript(key: String) -> Entry? { index[key].map { entries[$0] } }
-    /// The position in `entries` of the (first) entry for `key`: for reading one of its fields
-    /// without copying the whole entry.
-    public func entryIndex(of key: String) -> Int? { index[key] }
-    /// Whether some key has more than one entry (only the first is used).
-    public var hasRepeatedKeys: Bool { index.count != entries.count }
     /// Each key's position in `entries`.
     public var keyIndex: [String: Int] { index }
     public var keys: [String] { entries.map(\.key) }

@@ -138,15 +138,20 @@ public struct Translation: Sendable {
 
     /// Status, msgstr and msgstr position of `key` in one lookup (what rendering asks for each message).
     public func lookup(_ key: String, source: SourceText.Entry) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
+        lookup(key, sourceText: source.text, textHash: source.textHash)
+    }
+
+    /// `lookup(_:source:)` with the two fields of the source entry it reads.
+    func lookup(_ key: String, sourceText: String, textHash: Int) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
         if isCompacted {
             guard let c = compactEntry(key) else { return (.missing, nil, nil) }
             let string = string(of: c)
-            let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == source.textHash, string: string)
+            let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == textHash, string: string)
             return (status, string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
         }
         guard let index = byKey[key] else { return (.missing, nil, nil) }
         let e = file.entries[index]
-        let status = Self.status(fuzzy: e.isFuzzy, current: e.id == source.text, string: e.string)
+        let status = Self.status(fuzzy: e.isFuzzy, current: e.id == sourceText, string: e.string)
         return (status, e.string, e.stringLocation ?? e.location)
     }
 

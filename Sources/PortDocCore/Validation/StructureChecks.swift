@@ -183,11 +183,6 @@ extension Slice where Base == UnsafeBufferPointer<UInt8> {
         return nil
     }
 
-    /// The index of the first `byte` at or after `from`, or nil (memchr).
-    func firstIndex(of byte: UInt8, from: Int) -> Int? {
-        guard from < endIndex, let base = base.baseAddress else { return nil }
-        return memchr(base + from, Int32(byte), endIndex - from).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-    }
 }
 
 public enum ManChecks {

@@ -4,17 +4,14 @@ public enum ManRenderer {
     public static let format = "man"
 
     struct Writer: FormatWriter {
-        /// Text is written as one roff text line, safe at the start of a line and inside tbl blocks:
-        /// its pieces escaped one after the other, as `appendTableCell` escapes their concatenation
-        /// (`text.plain`, a String joined for every text of several pieces).
+        /// Text is written as one roff text line, safe at the start of a line and inside tbl blocks;
+        /// its pieces go to the escaper as they are, without joining them into `text.plain`.
         func appendInline(_ text: LocalizedText, to out: inout [UInt8]) {
-            let start = out.count
-            for piece in text.pieces {
+            RoffEscaper.appendTableCell(parts: text.pieces.lazy.map { piece in
                 switch piece {
-                case .text(let s), .link(let s), .host(let s): RoffEscaper.appendInsideTableCell(s, to: &out)
+                case .text(let s), .link(let s), .host(let s): s
                 }
-            }
-            RoffEscaper.markCellStart(in: &out, at: start)
+            }, to: &out)
         }
 
         func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) { out.append(contentsOf: " [\(ref.number)]".utf8) }

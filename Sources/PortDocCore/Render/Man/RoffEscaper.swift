@@ -134,14 +134,19 @@ public enum RoffEscaper {
 
     /// `tableCell(s)` appended to `out`.
     public static func appendTableCell(_ s: String, to out: inout [UInt8]) {
+        appendTableCell(parts: CollectionOfOne(s), to: &out)
+    }
+
+    /// `tableCell` of the parts joined, appended to `out` without joining them (a text's pieces).
+    static func appendTableCell(parts: some Sequence<String>, to out: inout [UInt8]) {
         let start = out.count
-        appendInsideTableCell(s, to: &out)
+        for part in parts { appendInsideTableCell(part, to: &out) }
         markCellStart(in: &out, at: start)
     }
 
     /// Puts `\&` in front of the escaped cell that starts at `start` in `out` when the cell begins
     /// with `.` or `'` (a request) or `T}` (the end of a text block).
-    static func markCellStart(in out: inout [UInt8], at start: Int) {
+    private static func markCellStart(in out: inout [UInt8], at start: Int) {
         guard start < out.count else { return }
         let first = out[start]
         if first == UInt8(ascii: ".") || first == UInt8(ascii: "'") || (first == UInt8(ascii: "T") && start + 1 < out.count && out[start + 1] == UInt8(ascii: "}")) {

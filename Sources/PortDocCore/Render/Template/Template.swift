@@ -27,7 +27,7 @@ public struct Template: Sendable {
     }
 
     /// `render`'s text as its UTF-8 bytes, as the build validates and writes them: making a String
-    /// of a page checks every byte as UTF-8 again (62 M instructions for the pages of 10k rows × 2
+    /// of a page checks every byte as UTF-8 again (50 M instructions for the pages of 10k rows × 2
     /// locales), and the writers' bytes are valid UTF-8 by construction.
     public func renderBytes(_ context: TemplateValue, partials: [String: Template] = [:]) -> Result<[UInt8], Diagnostic> {
         var buffer = RenderBuffer()
