@@ -99,12 +99,18 @@ public struct ProjectLoader: Sendable {
                     if let problem = LocaleTag.problem(with: tag) {
                         local.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
                     } else if let text = read(path, &local) {
+                        if compactTranslations {
+                            let (translation, diags) = POParser.parseCompacted(text, path: path, locale: tag)
+                            local.append(contentsOf: diags)
+                            if let translation { slots.setTranslation(index, translation) }
+                            slots.store(index, local)
+                            return
+                        }
                         let (file, diags) = POParser.parse(text, path: path)
                         local.append(contentsOf: diags)
                         if let file {
                             local.append(contentsOf: ProjectChecks.check(file))
-                            let translation = Translation(locale: tag, file: file)
-                            slots.setTranslation(index, compactTranslations ? translation.compacted() : translation)
+                            slots.setTranslation(index, Translation(locale: tag, file: file))
                         }
                     }
                 }

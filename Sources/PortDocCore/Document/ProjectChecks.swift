@@ -116,11 +116,15 @@ public enum ProjectChecks {
             // counted only beyond (counting every translation's, through a key path, was 3,500
             // instructions a message).
             guard entry.strings.contains(where: { $0.utf8.count > SourceText.maxMessageLength }) else { continue }
-            let longest = entry.strings.map { $0.unicodeScalars.count }.max() ?? 0
-            if longest > SourceText.maxMessageLength {
-                d.error("the translation has \(longest) characters; a message may have at most \(SourceText.maxMessageLength)", at: entry.stringLocation ?? entry.location, id: "po.too-long")
-            }
+            if let problem = tooLong(entry.strings, at: entry.stringLocation ?? entry.location) { d.append(problem) }
         }
         return d.all
+    }
+
+    /// The finding for a translation (its msgstrs) longer than a message may be, if it is.
+    static func tooLong(_ strings: [String], at location: SourceLocation?) -> Diagnostic? {
+        let longest = strings.map { $0.unicodeScalars.count }.max() ?? 0
+        guard longest > SourceText.maxMessageLength else { return nil }
+        return .error("the translation has \(longest) characters; a message may have at most \(SourceText.maxMessageLength)", at: location, id: "po.too-long")
     }
 }
