@@ -441,7 +441,7 @@ public enum CatalogParser {
         if !anchorsAreDistinct(catalog, ids: taken) {
             for table in catalog.tables {
                 for (index, row) in table.rows.enumerated() {
-                    let anchor = row.id.map { "row-\($0)" } ?? "row-\(table.id)-\(index + 1)"
+                    let anchor = table.anchor(ofRow: index)
                     if !taken.insert(anchor).inserted {
                         d.error("the row's anchor '\(anchor)' is also the id of a section, table or row; choose another id", at: row.location, id: "catalog.duplicate-id")
                     }

@@ -137,7 +137,7 @@ public enum Resolver {
             let sections = catalog.sections.map { section in
                 LocalizedSection(id: section.id, heading: text(section.heading), tables: section.tables.map { table in
                     LocalizedTable(id: table.id, caption: table.caption.map { paragraph($0) }, rows: table.rows.enumerated().map { index, row in
-                        LocalizedRow(anchor: row.id.map { "row-\($0)" } ?? "row-\(table.id)-\(index + 1)", proto: row.proto, transport: row.transport, ports: row.ports,
+                        LocalizedRow(anchor: table.anchor(ofRow: index), proto: row.proto, transport: row.transport, ports: row.ports,
                                      description: row.description.map { LocalizedItem(kind: $0.kind, paragraph: paragraph($0.text)) })
                     })
                 })

@@ -14,7 +14,11 @@ public enum ManRenderer {
             }, to: &out)
         }
 
-        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) { out.append(contentsOf: " [\(ref.number)]".utf8) }
+        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) {
+            out.append(contentsOf: " [".utf8)
+            UTF8Bytes.appendDecimal(ref.number, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
 
         func appendPortsCell(_ ports: [PortSpec], to out: inout [UInt8]) {
             for (index, port) in ports.enumerated() {

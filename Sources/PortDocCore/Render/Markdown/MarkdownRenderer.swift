@@ -12,7 +12,11 @@ public enum MarkdownRenderer {
             }
         }
 
-        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) { out.append(contentsOf: "[^\(ref.id)]".utf8) }
+        func appendMarker(_ ref: FootnoteRef, to out: inout [UInt8]) {
+            out.append(contentsOf: "[^".utf8)
+            out.append(contentsOf: ref.id.utf8)
+            out.append(UInt8(ascii: "]"))
+        }
 
         var layout = OutputLayout(isSet: false)
 
