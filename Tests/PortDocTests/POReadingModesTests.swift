@@ -7,6 +7,9 @@ import Testing
 struct POReadingModesTests {
     static let keys = ["k.a", "k.b", "row.r0.1", "ü.x"]
     static let ids = ["Text", "Text mit ü", "", "e\u{301}", "Zeile\\n", "日本語"]
+    /// What the source says: the msgids' texts, the same in other bytes (combining marks for
+    /// precomposed letters and back), and others.
+    static let sourceTexts = ["Text", "Text mit ü", "Text mit u\u{308}", "", "é", "e\u{301}", "Zeile\n", "日本語", "Anderes"]
     static let strs = ["", "x", "Übersetzung", "\\\"q\\\"", "\\303\\274", "tab\\t", "e\u{301}"]
     static let junk = [
         "msgid \"x", "msgstr \"y\\q\"", "\"stray\"", "msgtxt \"z\"", "msgstr", "#x odd", "msgstr \"\\xff\"", "msgid \"a\" b",
@@ -84,11 +87,25 @@ struct POReadingModesTests {
             #expect(fast.file.header?.location == slow.file.header?.location && fast.file.header?.stringLocation == slow.file.header?.stringLocation)
             let a = try #require(fast.compact), b = try #require(slow.compact)
             #expect(Set(a.keys) == Set(b.keys), "\(text)")
-            for (key, x) in a {
-                guard let y = b[key] else { continue }
+            for key in a.keys {
+                guard let x = fast.compactEntry(key), let y = slow.compactEntry(key) else { continue }
                 #expect(x.idHash == y.idHash && x.fuzzy == y.fuzzy && x.line == y.line && x.column == y.column
                         && x.stringLine == y.stringLine && x.stringColumn == y.stringColumn, "\(key) in \(text)")
                 #expect(fast.string(for: key) == slow.string(for: key), "\(key) in \(text)")
+            }
+            // Indexed by a source text whose texts are the msgids, others, or canonically
+            // equivalent spellings of them in other bytes: the same statuses as before indexing.
+            let location = SourceLocation(path: "Locales/de.yaml", line: 1, column: 1)
+            let source = SourceText(path: "Locales/de.yaml", locale: "de", entries: Self.keys.map {
+                SourceText.Entry(key: $0, text: r.pick(Self.sourceTexts), keyLocation: location, textLocation: location)
+            })
+            let indexed = fast.indexed(by: source)
+            for entry in source.entries {
+                let expected = slow.lookup(entry.key, source: entry)
+                let found = indexed.lookup(entry.key, source: entry)
+                #expect(found.status == expected.status && found.string == expected.string && found.stringLocation == expected.stringLocation, "\(entry.key) in \(text)")
+                #expect(indexed.status(of: entry.key, source: entry.text) == slow.status(of: entry.key, source: entry.text))
+                #expect(fast.status(of: entry.key, source: entry) == expected.status)
             }
         }
         // Both outcomes are exercised.

@@ -87,6 +87,15 @@ enum UTF8Bytes {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
     }
 
+    /// Whether `bytes` are the UTF-8 of `text` (memcmp when the String's storage is contiguous).
+    static func equal(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, _ text: String) -> Bool {
+        guard bytes.count == text.utf8.count else { return false }
+        if let same = text.utf8.withContiguousStorageIfAvailable({ t in
+            bytes.isEmpty || memcmp(bytes.base.baseAddress! + bytes.startIndex, t.baseAddress!, bytes.count) == 0
+        }) { return same }
+        return bytes.elementsEqual(text.utf8)
+    }
+
     /// The decimal digits of `value` (not negative) appended to `out`, as `String(value)` spells them.
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
         precondition(value >= 0, "appendDecimal takes a number that is not negative")

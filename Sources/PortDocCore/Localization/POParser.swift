@@ -21,7 +21,7 @@ public enum POParser {
         if d.hasErrors { return (nil, d.all) }
         d.append(contentsOf: parser.checks)
         let file = POFile(path: path, header: parser.header, entries: [])
-        return (Translation(locale: locale, file: file, compact: parser.table, arena: parser.arena), d.all)
+        return (Translation(locale: locale, file: file, compact: parser.table, arena: parser.arena, pendingIDs: parser.ids), d.all)
     }
 
     private struct Parser {
@@ -47,6 +47,10 @@ public enum POParser {
         /// Compact mode: every kept msgstr's bytes; the current entry's msgstr from `stringStart`.
         var arena: [UInt8] = []
         var stringStart = 0
+        /// Compact mode: the msgids of kept entries (`Translation`'s pending msgids); the current
+        /// entry's from `idStart`. Only an entry without msgctxt has its msgid made a String.
+        var ids: [UInt8] = []
+        var idStart = 0
         /// The string just read, decoded.
         var value: [UInt8] = []
         var current = POEntry(id: "")
@@ -101,8 +105,12 @@ public enum POParser {
                 }
             }
             if compact {
-                if !keepsString { arena.removeSubrange(stringStart...) }
+                if !keepsString {
+                    arena.removeSubrange(stringStart...)
+                    ids.removeSubrange(idStart...)
+                }
                 stringStart = arena.count
+                idStart = ids.count
             }
             hasKeyword = false
             hasComments = false
@@ -114,6 +122,7 @@ public enum POParser {
         /// A complete entry: the header, or a message checked against the keys before it. In
         /// compact mode, true when its msgstr stays in `arena`.
         mutating func admit(_ entry: inout POEntry) -> Bool {
+            if compact, entry.context == nil { entry.id = String(decoding: ids[idStart...], as: UTF8.self) }
             if compact, !entry.strings.isEmpty {
                 // msgstr (or msgstr[0]) is in the arena; the entry holds an empty stand-in.
                 if entry.isHeader {
@@ -143,7 +152,7 @@ public enum POParser {
                 // PortDoc keys messages by msgctxt alone: one key, one entry, whatever its msgid.
                 var first: SourceLocation? = nil
                 if compact, let key = entry.context {
-                    let new = Translation.Compact(id: entry.id, start: stringStart, length: arena.count - stringStart,
+                    let new = Translation.Compact(idHash: Translation.Compact.pending(start: idStart, length: ids.count - idStart), start: stringStart, length: arena.count - stringStart,
                                                   location: entry.location, stringLocation: entry.stringLocation, fuzzy: entry.isFuzzy)
                     if let earlier = table.updateValue(new, forKey: key) {
                         // The first definition stays (a second hash only for a repeated key).
@@ -274,7 +283,7 @@ public enum POParser {
             switch target {
             case .none: break
             case .context: current.context = (current.context ?? "") + valueString
-            case .id: current.id += valueString
+            case .id: if compact { ids.append(contentsOf: value) } else { current.id += valueString }
             case .idPlural: current.idPlural = (current.idPlural ?? "") + valueString
             case .string(let i):
                 if compact && i == 0 { arena.append(contentsOf: value) } else { current.strings[i] += valueString }
@@ -338,7 +347,8 @@ public enum POParser {
                 current.location = location
             } else if isID {
                 if sawMsgid { error("a second msgid in one entry", column: column); return }
-                current.id = valueString; target = .id; sawMsgid = true
+                if compact { ids.append(contentsOf: value) } else { current.id = valueString }
+                target = .id; sawMsgid = true
                 if current.location == nil { current.location = location }
             } else if Self.equals(keyword, "msgid_plural") {
                 if !sawMsgid || sawMsgstr { error("msgid_plural must follow msgid", column: column); return }

@@ -31,6 +31,8 @@ public struct Translation: Sendable {
     private var arena: [UInt8] = []
 
     struct Compact: Sendable {
+        /// The msgid's hash; while the translation has `pendingIDs`, where its msgid stands in
+        /// them instead (`Compact.pending`).
         var idHash: Int
         /// The msgstr: `length` bytes of `arena` from `start`.
         var start: Int32
@@ -42,8 +44,8 @@ public struct Translation: Sendable {
         var fuzzy: Bool
 
         /// An entry whose msgstr is `length` bytes of the arena from `start`.
-        init(id: String, start: Int, length: Int, location: SourceLocation?, stringLocation: SourceLocation?, fuzzy: Bool) {
-            self.idHash = id.hashValue
+        init(idHash: Int, start: Int, length: Int, location: SourceLocation?, stringLocation: SourceLocation?, fuzzy: Bool) {
+            self.idHash = idHash
             self.start = Int32(clamping: start)
             self.length = Int32(clamping: length)
             self.line = Int32(clamping: location?.line ?? 1)
@@ -52,7 +54,22 @@ public struct Translation: Sendable {
             self.stringColumn = Int32(clamping: stringLocation?.column ?? 1)
             self.fuzzy = fuzzy
         }
+
+        /// Where a msgid stands in `pendingIDs`, in the place of its hash.
+        static func pending(start: Int, length: Int) -> Int { start << 32 | length }
+
+        /// The hash of the msgid `idHash` places in `ids`.
+        static func hash(ofPending idHash: Int, in ids: [UInt8]) -> Int {
+            ids.withUnsafeBufferPointer { String(decoding: $0[(idHash >> 32)..<((idHash >> 32) + (idHash & 0xFFFF_FFFF))], as: UTF8.self) }.hashValue
+        }
     }
+
+    /// A translation read by `POParser.parseCompacted` keeps its msgids' bytes here until it is
+    /// `indexed(by:)` the source text: there a msgid with the bytes of the current source text
+    /// takes that text's hash, and only the others (stale entries) are made Strings and hashed.
+    /// Hashing every msgid as it was read (a String each, and Swift's hash, which normalises
+    /// non-ASCII text first) took about 1,700 instructions a message.
+    private var pendingIDs: [UInt8]?
 
     /// After `indexed(by:)`: the compacted entries in the order of the source text's entries (nil
     /// where the PO file has none), found through the source's own key index, which this shares.
@@ -64,12 +81,14 @@ public struct Translation: Sendable {
     private var isCompacted: Bool { compact != nil || bySource != nil }
 
     /// The compacted entry of `key`, in either form.
-    private func compactEntry(_ key: String) -> Compact? {
+    func compactEntry(_ key: String) -> Compact? {
         if let bySource {
             guard let index = sourceKeys[key], index < bySource.count else { return nil }
             return bySource[index]
         }
-        return compact?[key]
+        guard var entry = compact?[key] else { return nil }
+        if let pendingIDs { entry.idHash = Compact.hash(ofPending: entry.idHash, in: pendingIDs) }
+        return entry
     }
 
     /// The compacted translation with its entries in the order of `source`'s; entries for keys
@@ -77,9 +96,21 @@ public struct Translation: Sendable {
     public func indexed(by source: SourceText) -> Translation {
         guard let compact else { return self }
         var copy = self
-        copy.bySource = source.entries.map { compact[$0.key] }
+        copy.bySource = source.entries.map { entry in
+            guard var c = compact[entry.key] else { return nil }
+            if let pendingIDs {
+                let start = c.idHash >> 32, length = c.idHash & 0xFFFF_FFFF
+                let same = length == entry.text.utf8.count && pendingIDs.withUnsafeBufferPointer { ids in
+                    UTF8Bytes.equal(ids[start..<(start + length)], entry.text)
+                }
+                // Equal bytes are equal texts, so the source text's hash is the msgid's.
+                c.idHash = same ? entry.textHash : Compact.hash(ofPending: c.idHash, in: pendingIDs)
+            }
+            return c
+        }
         copy.sourceKeys = source.keyIndex
         copy.compact = nil
+        copy.pendingIDs = nil
         return copy
     }
 
@@ -100,10 +131,11 @@ public struct Translation: Sendable {
     }
 
     /// A compacted translation made by `POParser.parseCompacted`: `file` holds the header only.
-    init(locale: String, file: POFile, compact: [String: Compact], arena: [UInt8]) {
+    init(locale: String, file: POFile, compact: [String: Compact], arena: [UInt8], pendingIDs: [UInt8]) {
         self.locale = locale
         self.file = file
         self.compact = compact
+        self.pendingIDs = pendingIDs
         // The parser's buffer grew by doubling: what it holds, in a buffer of its size.
         self.arena = arena.capacity > arena.count + arena.count / 8 ? arena.withUnsafeBufferPointer { Array($0) } : arena
     }
@@ -119,7 +151,7 @@ public struct Translation: Sendable {
             let e = file.entries[index]
             let start = arena.count
             arena.append(contentsOf: e.string.utf8)
-            return Compact(id: e.id, start: start, length: arena.count - start, location: e.location, stringLocation: e.stringLocation, fuzzy: e.isFuzzy)
+            return Compact(idHash: e.id.hashValue, start: start, length: arena.count - start, location: e.location, stringLocation: e.stringLocation, fuzzy: e.isFuzzy)
         }
         copy.arena = arena
         copy.compact = table
