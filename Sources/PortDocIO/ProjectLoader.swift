@@ -98,14 +98,13 @@ public struct ProjectLoader: Sendable {
                     let tag = LocaleTag.fromGettext(String(FilePaths.lastComponent(path).dropLast(3)))
                     if let problem = LocaleTag.problem(with: tag) {
                         local.error("file name \(problem)", at: SourceLocation(path: path, line: 1, column: 1), id: "locale.invalid-tag")
-                    } else if let text = read(path, &local) {
-                        if compactTranslations {
-                            let (translation, diags) = POParser.parseCompacted(text, path: path, locale: tag)
+                    } else if compactTranslations {
+                        if let bytes = readBytes(root.appendingPathComponent(path), display: path, &local) {
+                            let (translation, diags) = POParser.parseCompacted(bytes, path: path, locale: tag)
                             local.append(contentsOf: diags)
                             if let translation { slots.setTranslation(index, translation) }
-                            slots.store(index, local)
-                            return
                         }
+                    } else if let text = read(path, &local) {
                         let (file, diags) = POParser.parse(text, path: path)
                         local.append(contentsOf: diags)
                         if let file {
@@ -251,6 +250,17 @@ public struct ProjectLoader: Sendable {
     }
 
     func read(_ url: URL, display relativePath: String, _ d: inout Diagnostics) -> String? {
+        guard let bytes = readBytes(url, display: relativePath, &d) else { return nil }
+        switch TextNormalization.decodeUTF8(bytes, path: relativePath) {
+        case .success(let text): return text
+        case .failure(let diagnostic): d.append(diagnostic); return nil
+        }
+    }
+}
+
+extension ProjectLoader {
+    /// A file's bytes, as they are; nil (reported) when it cannot be read or is too large.
+    func readBytes(_ url: URL, display relativePath: String, _ d: inout Diagnostics) -> [UInt8]? {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             d.error("cannot read \(relativePath): no such file or not readable", at: nil, id: "io.read")
             return nil
@@ -259,10 +269,7 @@ public struct ProjectLoader: Sendable {
             d.error("\(relativePath) is \(data.count) bytes; input files are limited to \(Limits.maxInputBytes) bytes", at: SourceLocation(path: relativePath, line: 1, column: 1), id: "io.too-large")
             return nil
         }
-        switch TextNormalization.decodeUTF8([UInt8](data), path: relativePath) {
-        case .success(let text): return text
-        case .failure(let diagnostic): d.append(diagnostic); return nil
-        }
+        return [UInt8](data)
     }
 }
 

@@ -78,7 +78,7 @@ struct POReadingModesTests {
                 expected += ProjectChecks.check(file)
                 slow = Translation(locale: "fr", file: file).compacted()
             }
-            let (fast, diagnostics) = POParser.parseCompacted(text, path: "Locales/fr.po", locale: "fr")
+            let (fast, diagnostics) = POParser.parseCompacted(Array(text.utf8), path: "Locales/fr.po", locale: "fr")
             #expect(diagnostics == expected, "\(text)")
             #expect((fast == nil) == (slow == nil), "\(text)")
             guard let fast, let slow else { failed += 1; continue }

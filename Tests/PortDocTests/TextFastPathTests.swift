@@ -19,6 +19,41 @@ struct TextFastPathTests {
         }.joined()
     }
 
+    /// The UTF-8 check of PO files agrees with `String(validating:)` on random byte strings made
+    /// of ASCII runs, valid sequences and every kind of broken one (overlong forms, surrogates,
+    /// beyond U+10FFFF, lone or missing continuation bytes, truncation at the end); where it
+    /// fails, the reading reports what `decodeUTF8` reports.
+    @Test func utf8CheckAgreesWithTheStandardLibrary() {
+        let pieces: [[UInt8]] = [
+            Array("plain ASCII text ".utf8), Array("ab".utf8), Array("ü".utf8), Array("€".utf8), Array("😀".utf8), Array("日本".utf8),
+            [0xC0, 0x80], [0xC1, 0xBF], [0xC2], [0xDF, 0xBF], [0xE0, 0x80, 0x80], [0xE0, 0xA0, 0x80], [0xED, 0xA0, 0x80], [0xED, 0x9F, 0xBF],
+            [0xEF, 0xBF, 0xBF], [0xF0, 0x80, 0x80, 0x80], [0xF0, 0x90, 0x80, 0x80], [0xF4, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
+            [0xF5, 0x80, 0x80, 0x80], [0xFF], [0x80], [0xBF], [0xE2, 0x82], [0xF0, 0x9F, 0x98], [0x0D, 0x0A], [0x0D], [0xEF, 0xBB, 0xBF],
+        ]
+        var state: UInt64 = 5
+        var invalid = 0
+        for _ in 0..<50_000 {
+            var bytes: [UInt8] = []
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<(Int(state >> 61) + 1) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                // A valid piece (the first six, and a few further on) most of the time.
+                let pick = Int((state >> 33) % UInt64(pieces.count))
+                bytes += (state >> 20) % 3 == 0 ? pieces[pick] : pieces[pick % 6]
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            #expect(bytes.withUnsafeBufferPointer(UTF8Bytes.isValid) == expected, "\(bytes)")
+            if !expected { invalid += 1 }
+            switch (TextNormalization.checkedUTF8(bytes, path: "p.po"), TextNormalization.decodeUTF8(bytes, path: "p.po")) {
+            case (.success(let checked), .success(let text)): #expect(checked == Array(text.utf8))
+            case (.failure(let a), .failure(let b)): #expect(a == b)
+            default: Issue.record("checkedUTF8 and decodeUTF8 disagree on \(bytes)")
+            }
+        }
+        // Both outcomes are common.
+        #expect(invalid > 10_000 && invalid < 40_000, "\(invalid) of 50,000 invalid")
+    }
+
     /// Sanitizing looks at lead bytes only when a text is clean; it must find every scalar the
     /// scalar rule replaces (C0, DEL, C1, U+FFFE, U+FFFF) and nothing else.
     @Test func sanitizingFastPathAgreesWithTheScalarRule() {

@@ -2,21 +2,28 @@
 public enum POParser {
     public static func parse(_ text: String, path: String) -> (POFile?, [Diagnostic]) {
         var parser = Parser(path: path, compact: false)
-        parser.run(TextNormalization.stripBOM(text))
+        var text = TextNormalization.stripBOM(text)
+        text.withUTF8 { parser.run($0) }
         let d = parser.finish()
         return (d.hasErrors ? nil : POFile(path: path, header: parser.header, entries: parser.entries), d.all)
     }
 
-    /// The build's reading of a PO file: what `Translation(locale:file:).compacted()` gives for
-    /// `parse`'s file, with `parse`'s diagnostics and then, when there are no errors, those of
-    /// `ProjectChecks.check(_:)`, made without the `POFile` in between. The same grammar reads the
+    /// The build's reading of a PO file's bytes: what `Translation(locale:file:).compacted()` gives
+    /// for `parse`'s file of their text, with `TextNormalization.decodeUTF8`'s or `parse`'s
+    /// diagnostics and then, when there are no errors, those of `ProjectChecks.check(_:)`, made
+    /// without the String of the whole file or the `POFile` in between. The same grammar reads the
     /// text; only where values go differs: a msgstr's bytes straight into the translation's
     /// buffer, comments of entries other than the first (which may be the header) not kept, keys
     /// checked for duplicates in the translation's own table. (At 10k rows in nine locales the
     /// parse, the compaction and the release of the parsed files took about 1.4 G instructions.)
-    public static func parseCompacted(_ text: String, path: String, locale: String) -> (Translation?, [Diagnostic]) {
+    public static func parseCompacted(_ file: [UInt8], path: String, locale: String) -> (Translation?, [Diagnostic]) {
+        let bytes: [UInt8]
+        switch TextNormalization.checkedUTF8(file, path: path) {
+        case .success(let checked): bytes = checked
+        case .failure(let problem): return (nil, [problem])
+        }
         var parser = Parser(path: path, compact: true)
-        parser.run(TextNormalization.stripBOM(text))
+        bytes.withUnsafeBufferPointer { parser.run($0) }
         var d = parser.finish()
         if d.hasErrors { return (nil, d.all) }
         d.append(contentsOf: parser.checks)
@@ -202,24 +209,21 @@ public enum POParser {
         /// is a value. Columns count Unicode scalars, as a translator's editor does.
         typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
 
-        mutating func run(_ text: String) {
+        mutating func run(_ all: UnsafeBufferPointer<UInt8>) {
             current.strings = []
             // About 140 bytes an entry in the files `portdoc locales` writes; more in files with
             // comments, which then have room to spare.
-            if compact { table.reserveCapacity(text.utf8.count / 140) }
-            var text = text
-            text.withUTF8 { all in
-                var start = 0
-                let count = all.count
-                while start <= count {
-                    let end = all[start...].firstIndex(of: 0x0A, from: start) ?? count
-                    lineNumber += 1
-                    var lineEnd = end
-                    if lineEnd > start, all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                    handle(all[start..<lineEnd])
-                    if end == count { break }
-                    start = end + 1
-                }
+            if compact { table.reserveCapacity(all.count / 140) }
+            var start = 0
+            let count = all.count
+            while start <= count {
+                let end = all[start...].firstIndex(of: 0x0A, from: start) ?? count
+                lineNumber += 1
+                var lineEnd = end
+                if lineEnd > start, all[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                handle(all[start..<lineEnd])
+                if end == count { break }
+                start = end + 1
             }
             finishEntry()
         }
