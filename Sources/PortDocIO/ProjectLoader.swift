@@ -13,9 +13,9 @@ public struct ProjectLoader: Sendable {
     /// Where templates come from: `Templates/` under the root unless given.
     public let templatesRoot: URL
 
-    /// Keep only what rendering needs of each PO file (`Translation.compacted()`), as soon as it is
-    /// parsed, so that large projects stay within memory bounds. `build` sets it; `check` and
-    /// `locales update` need the whole files.
+    /// Keep only what rendering needs of each PO file, read straight into that form
+    /// (`POParser.parseCompacted`), so that large projects stay within memory bounds. `build` sets
+    /// it; `check` and `locales update` need the whole files.
     public var compactTranslations = false
 
     /// From how many cores on a large catalog is parsed in parts (`CatalogParser.split`). With two,

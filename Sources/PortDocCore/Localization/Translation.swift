@@ -55,7 +55,8 @@ public struct Translation: Sendable {
             self.fuzzy = fuzzy
         }
 
-        /// Where a msgid stands in `pendingIDs`, in the place of its hash.
+        /// Where a msgid stands in `pendingIDs`, in the place of its hash (input files are at most
+        /// `Limits.maxInputBytes`, 32 MB, so both fit in 32 bits).
         static func pending(start: Int, length: Int) -> Int { start << 32 | length }
 
         /// The hash of the msgid `idHash` places in `ids`.
