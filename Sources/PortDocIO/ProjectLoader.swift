@@ -159,7 +159,12 @@ public struct ProjectLoader: Sendable {
         // Compacted translations are re-indexed by the source text's entries, one at a time, so
         // that no locale keeps its own copy of every key.
         if compactTranslations, let source {
-            for locale in Array(translations.keys) { translations[locale] = translations[locale]?.indexed(by: source) }
+            // In parallel: this part of loading otherwise runs on one core (98 M instructions at
+            // 10k rows in nine locales).
+            let compacted = Array(translations.values)
+            let indexed = ResultsInOrder<Translation>(count: compacted.count)
+            DispatchQueue.concurrentPerform(iterations: compacted.count) { indexed.set($0, compacted[$0].indexed(by: source)) }
+            for case let t? in indexed.values { translations[t.locale] = t }
         }
 
         // The do-not-translate glossary, when the project has one.

@@ -107,6 +107,15 @@ struct POReadingModesTests {
                 #expect(indexed.status(of: entry.key, source: entry.text) == slow.status(of: entry.key, source: entry.text))
                 #expect(fast.status(of: entry.key, source: entry) == expected.status)
             }
+            // By position, for the source it was indexed by and for another one (by key there).
+            let other = SourceText(path: "Locales/de.yaml", locale: "de", entries: source.entries.reversed().map {
+                SourceText.Entry(key: $0.key, text: r.pick(Self.sourceTexts), keyLocation: location, textLocation: location)
+            })
+            for s in [source, other] {
+                for (i, entry) in s.entries.enumerated() {
+                    #expect(indexed.status(ofEntryAt: i, in: s) == slow.status(of: entry.key, source: entry.text), "\(entry.key) in \(text)")
+                }
+            }
         }
         // Both outcomes are exercised.
         #expect(compared > 500 && failed > 500, "compared \(compared), rejected \(failed)")

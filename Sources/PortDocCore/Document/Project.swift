@@ -75,8 +75,7 @@ public struct Project: Sendable {
         let total = source.entries.count
         guard locale != sourceLocale else { return (total, total) }
         guard let translation = translations[locale] else { return (0, total) }
-        let translated = source.entries.filter { translation.status(of: $0.key, source: $0) == .translated }.count
-        return (translated, total)
+        return (source.entries.indices.count { translation.status(ofEntryAt: $0, in: source) == .translated }, total)
     }
 
     /// How many of the messages `document` uses (its own and the interface strings) `locale`
@@ -89,11 +88,11 @@ public struct Project: Sendable {
     public func completeness(of locales: [String], document: Catalog) -> [(translated: Int, total: Int)] {
         var keys = Set(document.textRefs.map(\.key))
         keys.formUnion(source.interfaceKeys)
-        let entries = source.entries.filter { keys.contains($0.key) }
+        let entries = source.entries.indices.filter { keys.contains(source.entries[$0].key) }
         return locales.map { locale in
             guard locale != sourceLocale else { return (entries.count, entries.count) }
             guard let translation = translations[locale] else { return (0, entries.count) }
-            return (entries.filter { translation.status(of: $0.key, source: $0) == .translated }.count, entries.count)
+            return (entries.count { translation.status(ofEntryAt: $0, in: source) == .translated }, entries.count)
         }
     }
 
