@@ -257,6 +257,7 @@ struct CatalogValidatorTests {
                 }
                 let from = line.startIndex + next(bytes.count + 1)
                 #expect(line.firstIndex(of: 0x5B, from: from) == line[from...].firstIndex(of: 0x5B))
+                #expect(line.firstPipeOrBackslash(from: from) == line[from...].firstIndex { $0 == 0x7C || $0 == 0x5C }, "\(bytes) from \(from)")
             }
         }
     }
