@@ -157,6 +157,32 @@ struct TextFastPathTests {
 
     /// Every escaper that appends to a page's bytes writes what its String form returns, after
     /// whatever the page holds already (the table cell's `\&` goes in front of the cell, not the page).
+    /// XML text escaping skips words without `&`, `<` or `>`: it must escape exactly what a
+    /// scalar-by-scalar replacement does, wherever in a word those bytes fall.
+    @Test func xmlTextEscapingAgreesWithAScalarReplacement() {
+        let pieces = ["a", "Port 443 ", "&", "<", ">", "ü", "日本", "\"", "'", "\n", "abcdefgh", "&amp;", "]]>", "😀", "x"]
+        var state: UInt64 = 11
+        for _ in 0..<20_000 {
+            var s = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<(Int(state >> 59) + 1) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                s += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            let expected = s.unicodeScalars.map { c -> String in
+                switch c {
+                case "&": "&amp;"
+                case "<": "&lt;"
+                case ">": "&gt;"
+                default: String(c)
+                }
+            }.joined()
+            var out: [UInt8] = []
+            XMLEscaper.appendText(s, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == expected, "\(s.debugDescription)")
+        }
+    }
+
     @Test func appendingEscapersAgreeWithTheirStringForms() {
         let escapers: [(String, (String) -> String, (String, inout [UInt8]) -> Void)] = [
             ("XML text", XMLEscaper.text, XMLEscaper.appendText),

@@ -105,6 +105,15 @@ enum UTF8Bytes {
         (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
     }
 
+    /// Whether any of the eight bytes of `word` is `byte`: a zero byte of `word ^ byte…byte`
+    /// (exact for "any": a byte that borrows in the subtraction lies above a zero byte).
+    @inline(__always)
+    static func contains(_ word: UInt64, _ byte: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let x = word ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+
     /// Whether `bytes` are well-formed UTF-8, as `String(validating:as:)` judges (no overlong
     /// forms, surrogates or scalars beyond U+10FFFF); runs of ASCII are skipped 8 bytes at a time.
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -54,9 +54,8 @@ public enum Resolver {
     /// `sanitize` looks at). Each test is exact for "any": a byte that borrows is itself one found.
     static func mayNeedSanitizing(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         return (word &- ones &* 0x20) & ~word & highs != 0
-            || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xC2)) || hasZeroByte(word ^ (ones &* 0xEF))
+            || UTF8Bytes.contains(word, 0x7F) || UTF8Bytes.contains(word, 0xC2) || UTF8Bytes.contains(word, 0xEF)
     }
 
     /// Characters that no output format can carry (XML 1.0 forbids C0 controls and U+FFFE/U+FFFF;

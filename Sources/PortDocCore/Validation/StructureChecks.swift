@@ -177,14 +177,9 @@ extension Slice where Base == UnsafeBufferPointer<UInt8> {
     func firstPipeOrBackslash(from: Int) -> Int? {
         var i = from
         if let start = base.baseAddress {
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while i + 8 <= endIndex {
                 let word = UnsafeRawPointer(start + i).loadUnaligned(as: UInt64.self)
-                // A byte of `word ^ pattern` is zero where the word has the pattern's byte; the
-                // lowest flagged byte is always a real one, so the byte loop below finds it.
-                let pipes = word ^ (ones &* 0x7C), backslashes = word ^ (ones &* 0x5C)
-                let found = ((pipes &- ones) & ~pipes | (backslashes &- ones) & ~backslashes) & highs
-                if found != 0 { break }
+                if UTF8Bytes.contains(word, UInt8(ascii: "|")) || UTF8Bytes.contains(word, UInt8(ascii: "\\")) { break }
                 i += 8
             }
         }

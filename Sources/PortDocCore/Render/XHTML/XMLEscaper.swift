@@ -24,13 +24,22 @@ public enum XMLEscaper {
     }
 
     /// Every character escaped here is ASCII, so UTF-8 bytes are copied through unchanged; runs
-    /// without a special byte are copied at once.
+    /// without a special byte are copied at once. Text skips eight bytes at a time where none of
+    /// its three is (a byte loop took about 5 instructions a byte of every page's text).
     private static func append(_ s: String, to out: inout [UInt8], attribute: Bool) {
         var s = s
         s.withUTF8 { bytes in
-            var run = 0
-            for i in bytes.indices {
+            var run = 0, i = 0
+            while i < bytes.count {
+                if !attribute, i + 8 <= bytes.count, let base = bytes.baseAddress {
+                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    if !UTF8Bytes.contains(word, 0x26), !UTF8Bytes.contains(word, 0x3C), !UTF8Bytes.contains(word, 0x3E) {
+                        i += 8
+                        continue
+                    }
+                }
                 let b = bytes[i]
+                i += 1
                 let entity: StaticString
                 switch b {
                 case 0x26: entity = "&amp;"
@@ -43,9 +52,9 @@ public enum XMLEscaper {
                 case 0x0D where attribute: entity = "&#13;"
                 default: continue
                 }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<(i - 1)]))
                 out.append(contentsOf: UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount))
-                run = i + 1
+                run = i
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
