@@ -364,7 +364,7 @@ struct TemplateRenderer {
                     case nil: throw Failure(diagnostic: .error("unknown variable '\(name.name)'", at: name.location, id: "template.unknown-variable"))
                     }
                 }
-                switch value {
+                switch consume value {
                 case .text(let text): syntax.write(text, in: name.slot, to: &out)
                 case .markup(let s):
                     guard name.slot == .markup else {
@@ -372,8 +372,8 @@ struct TemplateRenderer {
                     }
                     out.append(bytes: s.bytes)
                 case .bool(let b): syntax.write(TextValue(b ? "true" : "false"), in: name.slot, to: &out)
-                case .list, .rows, .object, .record:
-                    throw Failure(diagnostic: .error("'\(name.name)' is a \(value.kindName), not text; use it as a section '{{#\(name.name)}}…{{/\(name.name)}}'", at: name.location, id: "template.type"))
+                case let other:  // a list, rows, an object or a record
+                    throw Failure(diagnostic: .error("'\(name.name)' is a \(other.kindName), not text; use it as a section '{{#\(name.name)}}…{{/\(name.name)}}'", at: name.location, id: "template.type"))
                 }
             case let .section(index, inverted, end):
                 let body = (i + 1)..<Int(end)
@@ -394,12 +394,13 @@ struct TemplateRenderer {
                 }
                 guard value.isTruthy else { continue }
                 var bodyPlan: RecordPlan? = nil
-                if case .list(let items) = value {
+                switch consume value {
+                case .list(let items):
                     for item in items { try runBody(program, body, of: name, with: item, plan: &bodyPlan, stack: &stack, depth: depth, into: &out) }
-                } else if case .rows(let rows) = value {
+                case .rows(let rows):
                     for index in 0..<rows.count { try runBody(program, body, of: name, with: rows[index], plan: &bodyPlan, stack: &stack, depth: depth, into: &out) }
-                } else {
-                    try runBody(program, body, of: name, with: value, plan: &bodyPlan, stack: &stack, depth: depth, into: &out)
+                case let single:
+                    try runBody(program, body, of: name, with: single, plan: &bodyPlan, stack: &stack, depth: depth, into: &out)
                 }
                 continue
             case .partial(let index):
@@ -423,11 +424,17 @@ struct TemplateRenderer {
 extension TemplateRenderer {
     /// Runs the body of the section `section` with `item` as the innermost context; a record runs
     /// it with the plan for its kind (`plan` keeps the last one, for the next item of the section).
-    func runBody(_ program: TemplateProgram, _ body: Range<Int>, of section: TemplateProgram.Name, with item: TemplateValue,
+    func runBody(_ program: TemplateProgram, _ body: Range<Int>, of section: TemplateProgram.Name, with item: consuming TemplateValue,
                  plan: inout RecordPlan?, stack: inout [TemplateValue], depth: Int, into out: inout RenderBuffer) throws(Failure) {
+        guard case .record(let record) = copy item else {
+            stack.append(item)
+            defer { stack.removeLast() }
+            return try run(program, body, stack: &stack, depth: depth, plan: nil, into: &out)
+        }
+        // The item moves onto the stack (taken, not copied: each row was retained and released
+        // once more for it).
         stack.append(item)
         defer { stack.removeLast() }
-        guard case .record(let record) = item else { return try run(program, body, stack: &stack, depth: depth, plan: nil, into: &out) }
         let fields = record.fields
         if plan?.fields !== fields { plan = plans.plan(for: section, program, body, fields: fields) }
         try run(program, body, stack: &stack, depth: depth, plan: plan, record: record, into: &out)
