@@ -291,6 +291,8 @@ public enum Resolver {
                 return LocalizedText(pieces: [], fallbackLocale: fallback)
             }
             var pieces: [LocalizedText.Piece] = []
+            // At most one piece each (literals and values join): no second allocation as it grows.
+            pieces.reserveCapacity(parsed.count)
             for piece in parsed {
                 switch piece {
                 case .literal(let s):
