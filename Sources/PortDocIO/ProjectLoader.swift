@@ -156,11 +156,10 @@ public struct ProjectLoader: Sendable {
             }
             translations[translation.locale] = translation
         }
-        // Compacted translations are re-indexed by the source text's entries, one at a time, so
-        // that no locale keeps its own copy of every key.
+        // Compacted translations are re-indexed by the source text's entries, so that no locale
+        // keeps its own copy of every key; in parallel, since this part of loading otherwise runs
+        // on one core (98 M instructions at 10k rows in nine locales).
         if compactTranslations, let source {
-            // In parallel: this part of loading otherwise runs on one core (98 M instructions at
-            // 10k rows in nine locales).
             let compacted = Array(translations.values)
             let indexed = ResultsInOrder<Translation>(count: compacted.count)
             DispatchQueue.concurrentPerform(iterations: compacted.count) { indexed.set($0, compacted[$0].indexed(by: source)) }

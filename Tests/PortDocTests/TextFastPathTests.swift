@@ -157,6 +157,22 @@ struct TextFastPathTests {
 
     /// Every escaper that appends to a page's bytes writes what its String form returns, after
     /// whatever the page holds already (the table cell's `\&` goes in front of the cell, not the page).
+    /// Numbers written digit by digit read as `String(value)` does, negative ones included (a
+    /// library user's document may number a footnote 0 or -1).
+    @Test func decimalDigitsSpellNumbersAsStringDoes() {
+        var values = [0, 1, 9, 10, 99, 100, 65535, 65536, Int.max, Int.max - 1, Int.max / 10, -1, -10, Int.min, Int.min + 1]
+        var state: UInt64 = 3
+        for _ in 0..<10_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            values.append(Int(truncatingIfNeeded: state) >> Int(state % 63))
+        }
+        for value in values {
+            var out = Array("x".utf8)
+            UTF8Bytes.appendDecimal(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "x" + String(value))
+        }
+    }
+
     /// XML text escaping skips words without `&`, `<` or `>`: it must escape exactly what a
     /// scalar-by-scalar replacement does, wherever in a word those bytes fall.
     @Test func xmlTextEscapingAgreesWithAScalarReplacement() {

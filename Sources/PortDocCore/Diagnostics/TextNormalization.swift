@@ -160,9 +160,11 @@ enum UTF8Bytes {
         return bytes.elementsEqual(text.utf8)
     }
 
-    /// The decimal digits of `value` (not negative) appended to `out`, as `String(value)` spells them.
+    /// `value` in decimal appended to `out`, as `String(value)` spells it (footnote numbers and
+    /// occurrences, port numbers; a negative one, which only a library user's document can hold,
+    /// through `String`).
     static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
-        precondition(value >= 0, "appendDecimal takes a number that is not negative")
+        guard value >= 0 else { return out.append(contentsOf: String(value).utf8) }
         var divisor = 1
         while divisor <= value / 10 { divisor *= 10 }
         var rest = value
