@@ -139,9 +139,12 @@ public struct BuildSession: Sendable {
         }
         phase("commit")
         // Remember what this build saw; a stamp that cannot be written only costs the next build time.
-        let warnings = Diagnostics(diagnostics).sorted.filter { $0.severity == .warning }.map(\.description)
-        let stamp = BuildStamp(inputs: inputs, outputs: BuildStamp.describe(outputURL, prefix: r.output),
-                               warnings: warnings.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } })
+        // Each warning once, in order (searching the list for each one took time growing with the
+        // square of the warnings: 14,000 fallbacks of an empty translation at 10k rows, 9.7 G
+        // instructions).
+        var seen = Set<String>()
+        let warnings = Diagnostics(diagnostics).sorted.filter { $0.severity == .warning }.map(\.description).filter { seen.insert($0).inserted }
+        let stamp = BuildStamp(inputs: inputs, outputs: BuildStamp.describe(outputURL, prefix: r.output), warnings: warnings)
         try? AtomicFile.write(stamp.text(), to: stampURL, durable: false)
         return .written(diagnostics: diagnostics, result: result, files: built.files, locales: locales)
     }

@@ -218,9 +218,11 @@ struct HardeningTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let po = dir.appendingPathComponent("Locales/en.po")
         try edit(po, replacing: "msgstr \"Protocol\"", with: "msgstr \"\"")
+        try edit(po, replacing: "msgstr \"Description\"", with: "msgstr \"\"")
         let first = try Self.run(["build"], in: dir)
         #expect(first.stdout.hasPrefix("build: wrote"), "\(first.stdout)")
         #expect(first.stderr.contains("'ui.column.protocol' is untranslated in 'en'"), "\(first.stderr)")
+        #expect(first.stderr.contains("'ui.column.description' is untranslated in 'en'"), "\(first.stderr)")
         let second = try Self.run(["build"], in: dir)
         #expect(second.stdout == "build: Output/ is up to date (10 files; no input changed since the last build)\n", "\(second.stdout)")
         #expect(second.stderr == first.stderr, "the skipped build repeats the warnings")

@@ -104,6 +104,10 @@ public enum Resolver {
         let locale: String
         var diagnostics = Diagnostics()
         var fallbacks: [Fallback] = []
+        /// The keys in `fallbacks`: searching the list for each new fallback took time growing with
+        /// the square of the untranslated messages (an empty translation of 10k rows built in
+        /// 1.67 s instead of 0.36 s; 140,000 messages would have taken minutes).
+        var fallbackKeys: Set<String> = []
         var footnoteNumbers: [String: Int] = [:]
         var footnoteCounts: [String: Int] = [:]
 
@@ -315,7 +319,7 @@ public enum Resolver {
 
         /// A key used in several places (such as a shared row text) falls back once.
         mutating func recordFallback(_ fallback: Fallback) {
-            if !fallbacks.contains(where: { $0.key == fallback.key }) { fallbacks.append(fallback) }
+            if fallbackKeys.insert(fallback.key).inserted { fallbacks.append(fallback) }
         }
 
         struct Mismatch: Error { var text: String }
