@@ -173,6 +173,23 @@ struct TextFastPathTests {
         }
     }
 
+    /// `portdoc check` looks for addresses only in texts with a `.` or a `:`; it must find what
+    /// the token-by-token search finds in every text.
+    @Test func addressSearchSkipsOnlyTextsWithoutAddresses() {
+        let pieces = Self.pieces + [".", ":", "://", "https://x.example/a", "push.example.net", "a.b", "Port 443.", "(api.push.apple.com)",
+                                    "/\u{301}", ":/", "e.g.", "x:y", " ", "\u{3002}", "例え.jp", "ftp://"]
+        var state: UInt64 = 17
+        for _ in 0..<20_000 {
+            var s = ""
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            for _ in 0..<(Int(state >> 60) + 1) {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                s += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            #expect(ConsistencyChecks.addresses(in: s) == ConsistencyChecks.addressesOfTokens(in: s), "\(s.debugDescription)")
+        }
+    }
+
     /// XML text escaping skips words without `&`, `<` or `>`: it must escape exactly what a
     /// scalar-by-scalar replacement does, wherever in a word those bytes fall.
     @Test func xmlTextEscapingAgreesWithAScalarReplacement() {
