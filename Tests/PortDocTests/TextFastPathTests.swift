@@ -10,9 +10,10 @@ struct TextFastPathTests {
         "\u{E1}\u{9A}", "{", "}", "{{", "}}", "{name}", "{Bad}", "{a-1}", "{}", "\u{C2}",
     ]
 
-    static func random(_ state: inout UInt64) -> String {
+    /// 1 to `longest` (a power of two) random pieces, joined.
+    static func random(_ state: inout UInt64, from pieces: [String] = Self.pieces, longest: Int = 16) -> String {
         state = state &* 6364136223846793005 &+ 1442695040888963407
-        let count = Int(state >> 60) + 1
+        let count = Int(state >> UInt64(64 - longest.trailingZeroBitCount)) + 1
         return (0..<count).map { _ in
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return pieces[Int((state >> 33) % UInt64(pieces.count))]
@@ -180,12 +181,7 @@ struct TextFastPathTests {
                                     "/\u{301}", ":/", "e.g.", "x:y", " ", "\u{3002}", "例え.jp", "ftp://"]
         var state: UInt64 = 17
         for _ in 0..<20_000 {
-            var s = ""
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            for _ in 0..<(Int(state >> 60) + 1) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                s += pieces[Int((state >> 33) % UInt64(pieces.count))]
-            }
+            let s = Self.random(&state, from: pieces)
             #expect(ConsistencyChecks.addresses(in: s) == ConsistencyChecks.addressesOfTokens(in: s), "\(s.debugDescription)")
         }
     }
@@ -196,12 +192,7 @@ struct TextFastPathTests {
         let pieces = ["a", "Port 443 ", "&", "<", ">", "ü", "日本", "\"", "'", "\n", "abcdefgh", "&amp;", "]]>", "😀", "x"]
         var state: UInt64 = 11
         for _ in 0..<20_000 {
-            var s = ""
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            for _ in 0..<(Int(state >> 59) + 1) {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                s += pieces[Int((state >> 33) % UInt64(pieces.count))]
-            }
+            let s = Self.random(&state, from: pieces, longest: 32)
             let expected = s.unicodeScalars.map { c -> String in
                 switch c {
                 case "&": "&amp;"
