@@ -62,7 +62,6 @@ public enum POParser {
         var value: [UInt8] = []
         var current = POEntry(id: "")
         var hasKeyword = false
-        var hasComments = false
         /// Which string a continuation line appends to.
         enum Target { case none, context, id, idPlural, string(Int), previousContext, previousID }
         var target = Target.none
@@ -120,7 +119,6 @@ public enum POParser {
                 idStart = ids.count
             }
             hasKeyword = false
-            hasComments = false
             sawMsgid = false
             sawMsgstr = false
             target = .none
@@ -260,7 +258,6 @@ public enum POParser {
             if trimmed.first == UInt8(ascii: "#") {
                 if hasKeyword && sawMsgstr { finishEntry() }
                 else if hasKeyword { error("a comment inside an entry; comments go before msgctxt/msgid", column: indent + 1); return }
-                hasComments = true
                 let bodyBytes = trimmed.dropFirst(2).drop { $0 == 0x20 }
                 switch second {
                 case UInt8(ascii: "."): if keepsComments { current.extractedComments.append(Self.decode(bodyBytes)) }
