@@ -7,6 +7,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/valid.h>
+#include <libxml/hash.h>
 #include <libxml/xmlerror.h>
 #include <libxml/catalog.h>
 #include <libxml/xmlIO.h>

@@ -333,6 +333,10 @@ struct StreamingValidationTests {
             // A missing #REQUIRED attribute: the tree path once validated against xmlCopyDtd's
             // copies, which lose each element's attribute list, and let it pass.
             page.replacingOccurrences(of: "</h1>", with: "</h1><p><img src=\"x.png\"/></p>"),
+            // Duplicate IDs: one pair read before the streaming path gives the page an ID table
+            // of its own (in the head, within the reader's first chunk), one pair after it.
+            page.replacingOccurrences(of: "<title>", with: "<title id=\"twice\">").replacingOccurrences(of: "</h1>", with: "</h1><p id=\"twice\">x</p>"),
+            page.replacingOccurrences(of: "</h1>", with: "</h1><p id=\"fn-gcm-deprecated\">x</p>"),
         ]
         for (i, text) in broken.enumerated() {
             let a = tree.validate(text, path: "p.html").map(\.description)
@@ -341,5 +345,8 @@ struct StreamingValidationTests {
             #expect(a == b, "case \(i): tree \(a) / streaming \(b)")
         }
         #expect(tree.validate(broken[5], path: "p.html").contains { $0.message == "Element img does not carry attribute alt" })
+        for (i, id) in [(6, "twice"), (7, "fn-gcm-deprecated")] {
+            #expect(streaming.validate(broken[i], path: "p.html").contains { $0.message == "ID \(id) already defined" }, "case \(i)")
+        }
     }
 }
