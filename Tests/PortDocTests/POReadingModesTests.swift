@@ -86,7 +86,8 @@ struct POReadingModesTests {
             #expect(fast.locale == slow.locale && fast.file == slow.file)
             #expect(fast.file.header?.location == slow.file.header?.location && fast.file.header?.stringLocation == slow.file.header?.stringLocation)
             let a = try #require(fast.compact), b = try #require(slow.compact)
-            #expect(Set(a.keys) == Set(b.keys), "\(text)")
+            // The same keys, in the same (file) order.
+            #expect(a.keys == b.keys, "\(text)")
             for key in a.keys {
                 guard let x = fast.compactEntry(key), let y = slow.compactEntry(key) else { continue }
                 #expect(x.idHash == y.idHash && x.fuzzy == y.fuzzy && x.line == y.line && x.column == y.column
@@ -114,10 +115,33 @@ struct POReadingModesTests {
             for s in [source, other] {
                 for (i, entry) in s.entries.enumerated() {
                     #expect(indexed.status(ofEntryAt: i, in: s) == slow.status(of: entry.key, source: entry.text), "\(entry.key) in \(text)")
+                    let expected = slow.lookup(entry.key, source: entry), found = indexed.lookup(entryAt: i, of: s)
+                    #expect(found.status == expected.status && found.string == expected.string && found.stringLocation == expected.stringLocation, "\(entry.key) in \(text)")
                 }
             }
         }
         // Both outcomes are exercised.
         #expect(compared > 500 && failed > 500, "compared \(compared), rejected \(failed)")
+    }
+
+    /// `SourceText.index(of:guess:)` answers as the key index does, whatever the guess, also for a
+    /// text that repeats keys (whose first entry is the one that counts).
+    @Test func guessedPositionsAgreeWithTheKeyIndex() {
+        var r = Random(state: 11)
+        let location = SourceLocation(path: "Locales/de.yaml", line: 1, column: 1)
+        var guessed = 0
+        for _ in 0..<2_000 {
+            let keys = (0..<r.next(8)).map { _ in r.pick(Self.keys) }
+            let source = SourceText(path: "Locales/de.yaml", locale: "de", entries: keys.map {
+                SourceText.Entry(key: $0, text: "t", keyLocation: location, textLocation: location)
+            })
+            for key in Self.keys + ["absent"] {
+                for guess in -1...(keys.count + 1) {
+                    #expect(source.index(of: key, guess: guess) == source.keyIndex[key], "\(key) at \(guess) in \(keys)")
+                    if guess >= 0, guess < keys.count, keys[guess] == key { guessed += 1 }
+                }
+            }
+        }
+        #expect(guessed > 1_000)
     }
 }

@@ -47,12 +47,14 @@ public enum ProjectChecks {
         // instructions at 10k rows, in the one part of loading that runs on one core.
         var used = [Bool](repeating: false, count: source.entries.count)
         let keyIndex = source.keyIndex
+        var next = 0
         for document in documents {
             document.forEachTextRef { ref in
-                guard let index = keyIndex[ref.key] else {
+                guard let index = source.index(of: ref.key, guess: next) else {
                     d.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
                     return
                 }
+                next = index + 1
                 used[index] = true
                 d.append(contentsOf: placeholderProblems(ref: ref, placeholders: source.entries[index].placeholders))
             }

@@ -110,6 +110,8 @@ public enum Resolver {
         var fallbackKeys: Set<String> = []
         var footnoteNumbers: [String: Int] = [:]
         var footnoteCounts: [String: Int] = [:]
+        /// The source entry after the last message resolved, where the next one usually is.
+        var nextEntry = 0
 
         /// Looked up once: every message of the document needs them.
         let translation: Translation?
@@ -238,11 +240,12 @@ public enum Resolver {
             // Only the fields of the source entry that are needed are read: passing the whole entry
             // (key, text, two locations, hash, placeholders, pieces) copied it, 87 M instructions
             // more for the 140,000 messages of 10k rows × 10 locales.
-            guard let index = source.keyIndex[ref.key] else {
+            guard let index = source.index(of: ref.key, guess: nextEntry) else {
                 diagnostics.error("message key '\(ref.key)' is not defined in \(source.path)", at: ref.location, id: "text.missing-key")
                 return LocalizedText(pieces: [], fallbackLocale: nil)
             }
-            let sourceText = source.entries[index].text, sourceHash = source.entries[index].textHash
+            nextEntry = index + 1
+            let sourceText = source.entries[index].text
             let expected = source.entries[index].placeholders
             var raw = sourceText
             // The pieces of `raw` when already parsed (the source text at loading, a translation
@@ -251,7 +254,7 @@ public enum Resolver {
             var fallback: String? = nil
             var location = source.entries[index].textLocation
             if let translation {
-                let found = translation.lookup(ref.key, sourceText: sourceText, textHash: sourceHash)
+                let found = translation.lookup(entryAt: index, of: source)
                 var usable: (string: String, pieces: [Placeholder.Piece], location: SourceLocation?)? = nil
                 if found.status == .translated, let string = found.string {
                     let candidate = Whitespace.normalize(string)
@@ -271,7 +274,7 @@ public enum Resolver {
                     var used = sourceLocale
                     for link in chain {
                         guard let other = link.translation else { break }
-                        let candidate = other.lookup(ref.key, sourceText: sourceText, textHash: sourceHash)
+                        let candidate = other.lookup(entryAt: index, of: source)
                         guard candidate.status == .translated, let string = candidate.string else { continue }
                         let text = Whitespace.normalize(string)
                         guard case .success(let pieces) = placeholderMismatch(expected: expected, translation: text) else { continue }

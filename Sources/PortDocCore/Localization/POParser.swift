@@ -50,7 +50,7 @@ public enum POParser {
         /// concatenation). In compact mode only for entries without msgctxt: `table` is the rest.
         enum Key: Hashable { case context(String), id(String) }
         var seen: [Key: SourceLocation] = [:]
-        var table: [String: Translation.Compact] = [:]
+        var table = Translation.CompactTable()
         /// Compact mode: every kept msgstr's bytes; the current entry's msgstr from `stringStart`.
         var arena: [UInt8] = []
         var stringStart = 0
@@ -159,9 +159,8 @@ public enum POParser {
                 if compact, let key = entry.context {
                     let new = Translation.Compact(idHash: Translation.Compact.pending(start: idStart, length: ids.count - idStart), start: stringStart, length: arena.count - stringStart,
                                                   location: entry.location, stringLocation: entry.stringLocation, fuzzy: entry.isFuzzy)
-                    if let earlier = table.updateValue(new, forKey: key) {
-                        // The first definition stays (a second hash only for a repeated key).
-                        table[key] = earlier
+                    if let earlier = table.add(new, for: key) {
+                        // The first definition stays.
                         first = SourceLocation(path: path, line: Int(earlier.line), column: Int(earlier.column))
                     } else {
                         kept = true
@@ -211,7 +210,7 @@ public enum POParser {
             current.strings = []
             // About 140 bytes an entry in the files `portdoc locales` writes; more in files with
             // comments, which then have room to spare.
-            if compact { table.reserveCapacity(all.count / 140) }
+            if compact { table = Translation.CompactTable(capacity: all.count / 140) }
             var start = 0
             let count = all.count
             while start <= count {

@@ -24,7 +24,7 @@ public struct Translation: Sendable {
     /// The PO file; after `compacted()`, its header only.
     public private(set) var file: POFile
     private var byKey: [String: Int] = [:]
-    private(set) var compact: [String: Compact]?
+    private(set) var compact: CompactTable?
     /// After `compacted()`: every msgstr's UTF-8, one after the other. One buffer instead of a
     /// string object per message measured about 60 MB less resident memory after loading 100,000
     /// messages in ten locales (460 → 398 MB).
@@ -62,6 +62,40 @@ public struct Translation: Sendable {
         /// The hash of the msgid `idHash` places in `ids`.
         static func hash(ofPending idHash: Int, in ids: [UInt8]) -> Int {
             ids.withUnsafeBufferPointer { String(decoding: $0[(idHash >> 32)..<((idHash >> 32) + (idHash & 0xFFFF_FFFF))], as: UTF8.self) }.hashValue
+        }
+    }
+
+    /// Compacted entries in the order they were read, and where each key's entry stands. The
+    /// order lets `indexed(by:)` walk a PO file alongside the source text, which usually lists the
+    /// same keys in the same order: looking every key up in a hash table instead cost random
+    /// memory accesses that grew slower with the table (0.6 s of 100k x 10's loading on both cores,
+    /// 2.7 times 50k x 10's).
+    struct CompactTable: Sendable {
+        private(set) var keys: [String] = []
+        private(set) var entries: [Compact] = []
+        private var place: [String: Int] = [:]
+
+        init(capacity: Int = 0) {
+            keys.reserveCapacity(capacity)
+            entries.reserveCapacity(capacity)
+            place.reserveCapacity(capacity)
+        }
+
+        subscript(key: String) -> Compact? { place[key].map { entries[$0] } }
+
+        /// Where `key`'s entry stands in `entries`.
+        func index(of key: String) -> Int? { place[key] }
+
+        /// Adds `entry` unless `key` has one already; then that earlier entry is returned and kept.
+        mutating func add(_ entry: Compact, for key: String) -> Compact? {
+            // One hash table operation for a new key; a second one only for a repeated key.
+            if let earlier = place.updateValue(entries.count, forKey: key) {
+                place[key] = earlier
+                return entries[earlier]
+            }
+            keys.append(key)
+            entries.append(entry)
+            return nil
         }
     }
 
@@ -118,8 +152,19 @@ public struct Translation: Sendable {
     public func indexed(by source: SourceText) -> Translation {
         guard let compact else { return self }
         var copy = self
+        // The PO file's next entry is tried first; a key found elsewhere moves the walk there.
+        var next = 0
         copy.bySource = source.entries.map { entry in
-            guard var c = compact[entry.key] else { return nil }
+            let found: Int
+            if next < compact.keys.count, compact.keys[next] == entry.key {
+                found = next
+            } else if let index = compact.index(of: entry.key) {
+                found = index
+            } else {
+                return nil
+            }
+            next = found + 1
+            var c = compact.entries[found]
             if let pendingIDs {
                 let start = c.idHash >> 32, length = c.idHash & 0xFFFF_FFFF
                 let same = length == entry.text.utf8.count && pendingIDs.withUnsafeBufferPointer { ids in
@@ -154,7 +199,7 @@ public struct Translation: Sendable {
     }
 
     /// A compacted translation made by `POParser.parseCompacted`: `file` holds the header only.
-    init(locale: String, file: POFile, compact: [String: Compact], arena: [UInt8], pendingIDs: [UInt8]) {
+    init(locale: String, file: POFile, compact: CompactTable, arena: [UInt8], pendingIDs: [UInt8]) {
         self.locale = locale
         self.file = file
         self.compact = compact
@@ -169,12 +214,13 @@ public struct Translation: Sendable {
         var copy = self
         var arena: [UInt8] = []
         arena.reserveCapacity(byKey.values.reduce(0) { $0 + file.entries[$1].string.utf8.count })
-        // mapValues keeps the keys where they are in the hash table: no key is hashed again.
-        let table = byKey.mapValues { index -> Compact in
-            let e = file.entries[index]
+        // In the file's order, each key's first entry (the one `byKey` holds).
+        var table = CompactTable(capacity: byKey.count)
+        for (index, e) in file.entries.enumerated() {
+            guard let key = e.context, byKey[key] == index else { continue }
             let start = arena.count
             arena.append(contentsOf: e.string.utf8)
-            return Compact(idHash: e.id.hashValue, start: start, length: arena.count - start, location: e.location, stringLocation: e.stringLocation, fuzzy: e.isFuzzy)
+            _ = table.add(Compact(idHash: e.id.hashValue, start: start, length: arena.count - start, location: e.location, stringLocation: e.stringLocation, fuzzy: e.isFuzzy), for: key)
         }
         copy.arena = arena
         copy.compact = table
@@ -217,6 +263,19 @@ public struct Translation: Sendable {
     /// Status, msgstr and msgstr position of `key` in one lookup (what rendering asks for each message).
     public func lookup(_ key: String, source: SourceText.Entry) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
         lookup(key, sourceText: source.text, textHash: source.textHash)
+    }
+
+    /// `lookup(_:source:)` of `source.entries[index]`: by position, without hashing its key, when
+    /// this translation was indexed by `source`.
+    func lookup(entryAt index: Int, of source: SourceText) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
+        // The entry's fields, not the entry: a copy of it costs more than the rest of the lookup.
+        guard let bySource, isIndexed(by: source) else {
+            return lookup(source.entries[index].key, sourceText: source.entries[index].text, textHash: source.entries[index].textHash)
+        }
+        guard let c = bySource[index] else { return (.missing, nil, nil) }
+        let string = string(of: c)
+        let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == source.entries[index].textHash, string: string)
+        return (status, string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
     }
 
     /// `lookup(_:source:)` with the two fields of the source entry it reads.
