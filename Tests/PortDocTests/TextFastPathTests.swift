@@ -312,6 +312,23 @@ struct CatalogValidatorTests {
         }
     }
 
+    /// The lines the structure checks read one at a time are the text split at every LF, the
+    /// empty line after a final LF included, and only that line is the final empty one.
+    @Test func byteLinesSplitAtEveryLineFeed() {
+        var state: UInt64 = 3
+        for _ in 0..<20_000 {
+            let text = TextFastPathTests.random(&state, from: ["a", "\n", "\n\n", "ü", " ", "|", ""], longest: 16)
+            let bytes = Array(text.utf8)
+            let expected = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+            bytes.withUnsafeBufferPointer { buffer in
+                let lines = ByteLines(buffer)
+                let found = Array(lines)
+                #expect(found.map(Array.init) == expected, "\(bytes)")
+                #expect(found.map(lines.isFinalEmptyLine) == expected.indices.map { $0 == expected.count - 1 && expected[$0].isEmpty }, "\(bytes)")
+            }
+        }
+    }
+
     /// A text's pieces escaped as one tbl cell without joining them give what the joined text
     /// gives, the cell's start included (`T` then `}` in the next piece still starts `T}`).
     @Test func roffCellOfPartsEqualsTheCellOfTheJoinedText() {
