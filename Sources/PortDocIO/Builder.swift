@@ -387,12 +387,12 @@ public enum OutputValidation {
         DispatchQueue.concurrentPerform(iterations: order.count) { n in
             let index = order[n]
             let (display, url) = files[index]
-            guard let data = FileManager.default.contents(atPath: url.path) else {
+            guard case .bytes(let bytes) = FilePaths.readBytes(url.path) else {
                 results.set(index, ([.error("cannot read the file", at: SourceLocation(path: display, line: 1, column: 1), id: "io.read")], false))
                 return
             }
             var diagnostics: [Diagnostic]
-            switch TextNormalization.decodeUTF8([UInt8](data), path: display) {
+            switch TextNormalization.decodeUTF8(bytes, path: display) {
             case .failure(let d): results.set(index, ([d], true)); return
             case .success(let text): diagnostics = check(text, path: display, validators: validators)
             }

@@ -48,6 +48,48 @@ public enum FilePaths {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// What `readBytes` found.
+    public enum Contents: Equatable {
+        case bytes([UInt8])
+        /// Larger than the limit: not read (the size it has).
+        case tooLarge(Int)
+        /// Missing, a folder, or not readable.
+        case unreadable
+    }
+
+    /// A file's bytes, read into one array the size `fstat` gives (and grown should the file grow
+    /// meanwhile); a file over `limit` bytes is not read. FileManager's `Data`, copied into an
+    /// array, wrote every byte twice into fresh memory: about 10 % of a 100k x 10 build's page
+    /// faults, and the PO files read whole before their size was checked.
+    public static func readBytes(_ path: String, limit: Int = .max) -> Contents {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .unreadable }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .unreadable }
+        let size = Int(info.st_size)
+        if size > limit { return .tooLarge(size) }
+        var failed = false
+        // One byte more than its size, so that reading to the end needs no second buffer.
+        var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+                if n > 0 { count += n } else if n == 0 || errno != EINTR { failed = n < 0; break }
+            }
+        }
+        // Filled: the file grew while it was read (or stat reports it as empty, as /proc does).
+        if !failed, bytes.count > size {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while bytes.count <= limit {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n > 0 { bytes += chunk[..<n] } else if n == 0 { break } else if errno != EINTR { failed = true; break }
+            }
+        }
+        if failed { return .unreadable }
+        return bytes.count > limit ? .tooLarge(bytes.count) : .bytes(bytes)
+    }
+
     /// The size of a regular file, or nil.
     public static func size(_ path: String) -> Int? {
         var info = stat()

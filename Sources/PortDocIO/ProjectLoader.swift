@@ -265,15 +265,16 @@ public struct ProjectLoader: Sendable {
 extension ProjectLoader {
     /// A file's bytes, as they are; nil (reported) when it cannot be read or is too large.
     func readBytes(_ url: URL, display relativePath: String, _ d: inout Diagnostics) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        switch FilePaths.readBytes(url.path, limit: Limits.maxInputBytes) {
+        case .bytes(let bytes):
+            return bytes
+        case .tooLarge(let size):
+            d.error("\(relativePath) is \(size) bytes; input files are limited to \(Limits.maxInputBytes) bytes", at: SourceLocation(path: relativePath, line: 1, column: 1), id: "io.too-large")
+            return nil
+        case .unreadable:
             d.error("cannot read \(relativePath): no such file or not readable", at: nil, id: "io.read")
             return nil
         }
-        if data.count > Limits.maxInputBytes {
-            d.error("\(relativePath) is \(data.count) bytes; input files are limited to \(Limits.maxInputBytes) bytes", at: SourceLocation(path: relativePath, line: 1, column: 1), id: "io.too-large")
-            return nil
-        }
-        return [UInt8](data)
     }
 }
 

@@ -350,3 +350,27 @@ struct StreamingValidationTests {
         }
     }
 }
+
+/// `FilePaths.readBytes`, which reads every input file of a build.
+@Suite("reading files")
+struct FileReadingTests {
+    @Test func readsWholeFilesAndRefusesLargeOnesUnread() throws {
+        let dir = HardeningTests.temporary("read")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for size in [0, 1, 4095, 4096, 65_537, 300_000] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+            let path = dir.appendingPathComponent("f\(size)").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(FilePaths.readBytes(path) == .bytes(bytes), "\(size)")
+            #expect(FilePaths.readBytes(path, limit: size) == .bytes(bytes), "\(size)")
+            if size > 0 { #expect(FilePaths.readBytes(path, limit: size - 1) == .tooLarge(size), "\(size)") }
+        }
+        #expect(FilePaths.readBytes(dir.path) == .unreadable)
+        #expect(FilePaths.readBytes(dir.appendingPathComponent("missing").path) == .unreadable)
+        // stat gives 0 for /proc files: read to their end all the same, and held to the limit.
+        guard case .bytes(let status) = FilePaths.readBytes("/proc/self/status") else { Issue.record("/proc/self/status unread"); return }
+        #expect(String(decoding: status, as: UTF8.self).contains("VmRSS:") && status.last == 0x0A)
+        guard case .tooLarge = FilePaths.readBytes("/proc/self/status", limit: 100) else { Issue.record("over the limit, read"); return }
+    }
+}
