@@ -1,4 +1,5 @@
 import Foundation
+import PortDocCore
 @testable import PortDocIO
 import Testing
 @testable import XHTMLValidation
@@ -372,5 +373,39 @@ struct FileReadingTests {
         guard case .bytes(let status) = FilePaths.readBytes("/proc/self/status") else { Issue.record("/proc/self/status unread"); return }
         #expect(String(decoding: status, as: UTF8.self).contains("VmRSS:") && status.last == 0x0A)
         guard case .tooLarge = FilePaths.readBytes("/proc/self/status", limit: 100) else { Issue.record("over the limit, read"); return }
+    }
+}
+
+/// Pages are rendered into buffers with room for the size their document's page had before.
+@Suite("page buffers")
+struct PageBufferTests {
+    @Test func eachPageReservesTheLargestSizeOfItsDocumentAndFormatSoFar() {
+        let sizes = PageSizes()
+        var asked: [Int] = []
+        func render(_ format: OutputFormat, _ document: String, _ count: Int?) {
+            _ = sizes.render(format, document) { reserving in
+                asked.append(reserving)
+                return count.map { .success([UInt8](repeating: 0x61, count: $0)) } ?? .failure(.error("no", at: nil, id: "t"))
+            }
+        }
+        render(.xhtml, "a", 1_600)
+        render(.xhtml, "a", 800)     // a smaller page leaves the largest as it was
+        render(.xhtml, "b", 100)     // another document
+        render(.man, "a", nil)       // another format; a failed page records nothing
+        render(.man, "a", 3_200)
+        render(.xhtml, "a", 2_000)
+        render(.xhtml, "a", 10)
+        #expect(asked == [0, 1_700, 0, 0, 0, 1_700, 2_125])
+    }
+
+    @Test func aReservedBufferRendersTheSameBytes() throws {
+        let template = try Template.parse("<p>{{#rows}}<b>{{name}}</b>{{/rows}}</p>", path: "t.mustache", syntax: XHTMLSyntax()).get()
+        let context = TemplateValue.object(["rows": .list((0..<500).map { .object(["name": .plain("row <\($0)>")]) })])
+        let plain = try template.renderBytes(context).get()
+        for reserving in [0, 10, plain.count, 1 << 20] {
+            let bytes = try template.renderBytes(context, reserving: reserving).get()
+            #expect(bytes == plain)
+            #expect(bytes.capacity >= reserving)
+        }
     }
 }

@@ -83,8 +83,8 @@ public enum ManRenderer {
         }
     }
 
-    /// The page's UTF-8 (see `Template.renderBytes`).
-    public static func render(_ doc: LocalizedDocument, templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
+    /// The page's UTF-8 (see `Template.renderBytes`, also for `reserving`).
+    public static func render(_ doc: LocalizedDocument, templates: TemplateSet, reserving: Int = 0) -> Result<[UInt8], Diagnostic> {
         var model = PageModel.build(doc, writer: Writer())
         model["man"] = [
             "name": .plain(doc.man.name),
@@ -93,6 +93,6 @@ public enum ManRenderer {
             "date": .plain(doc.man.date ?? ""),
             "source": .plain(doc.man.source),
         ]
-        return templates.renderBytes(format: format, name: "page", context: .object(model))
+        return templates.renderBytes(format: format, name: "page", context: .object(model), reserving: reserving)
     }
 }

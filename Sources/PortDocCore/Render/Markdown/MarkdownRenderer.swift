@@ -46,8 +46,8 @@ public enum MarkdownRenderer {
         }
     }
 
-    /// The page's UTF-8 (see `Template.renderBytes`).
-    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
-        templates.renderBytes(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout))))
+    /// The page's UTF-8 (see `Template.renderBytes`, also for `reserving`).
+    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet, reserving: Int = 0) -> Result<[UInt8], Diagnostic> {
+        templates.renderBytes(format: format, name: "page", context: .object(PageModel.build(doc, writer: Writer(layout: layout))), reserving: reserving)
     }
 }

@@ -76,11 +76,11 @@ public struct TemplateSet: Sendable {
     }
 
     /// `render`'s text as its UTF-8 bytes (see `Template.renderBytes`).
-    public func renderBytes(format: String, name: String, context: TemplateValue) -> Result<[UInt8], Diagnostic> {
+    public func renderBytes(format: String, name: String, context: TemplateValue, reserving: Int = 0) -> Result<[UInt8], Diagnostic> {
         guard let template = templates[format]?[name] else {
             return .failure(.error("template 'Templates/\(format)/\(name).mustache' is missing", at: nil, id: "template.missing"))
         }
-        return template.renderBytes(context, partials: templates[format] ?? [:])
+        return template.renderBytes(context, partials: templates[format] ?? [:], reserving: reserving)
     }
 
     public func asset(format: String, name: String) -> String? { assets[format]?[name] }

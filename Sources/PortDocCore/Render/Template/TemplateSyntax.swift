@@ -49,7 +49,9 @@ public struct RenderBuffer: Sendable {
     /// and whether it has one already.
     var lastStartTag: (offset: Int, marked: Bool)?
 
-    public init() {}
+    public init(reserving capacity: Int = 0) {
+        if capacity > 0 { out.reserveCapacity(capacity) }
+    }
 }
 
 /// One output format's template rules: which slot each variable is in, and how plain text is

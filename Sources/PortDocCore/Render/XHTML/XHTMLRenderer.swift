@@ -98,9 +98,9 @@ public enum XHTMLRenderer {
         return .object(model)
     }
 
-    /// The page's UTF-8 (see `Template.renderBytes`).
-    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet) -> Result<[UInt8], Diagnostic> {
-        templates.renderBytes(format: format, name: "page", context: context(doc, layout: layout))
+    /// The page's UTF-8 (see `Template.renderBytes`, also for `reserving`).
+    public static func render(_ doc: LocalizedDocument, layout: OutputLayout = OutputLayout(isSet: false), templates: TemplateSet, reserving: Int = 0) -> Result<[UInt8], Diagnostic> {
+        templates.renderBytes(format: format, name: "page", context: context(doc, layout: layout), reserving: reserving)
     }
 
     /// One language of the index page: its name in its own language and how complete it is.
