@@ -272,20 +272,20 @@ public struct Translation: Sendable {
         guard let bySource, isIndexed(by: source) else {
             return lookup(source.entries[index].key, sourceText: source.entries[index].text, textHash: source.entries[index].textHash)
         }
-        guard let c = bySource[index] else { return (.missing, nil, nil) }
+        return lookup(found: bySource[index], textHash: source.entries[index].textHash)
+    }
+
+    /// What a lookup gives for a compacted entry (nil: none), against the source text's hash.
+    private func lookup(found c: Compact?, textHash: Int) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
+        guard let c else { return (.missing, nil, nil) }
         let string = string(of: c)
-        let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == source.entries[index].textHash, string: string)
+        let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == textHash, string: string)
         return (status, string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
     }
 
     /// `lookup(_:source:)` with the two fields of the source entry it reads.
     func lookup(_ key: String, sourceText: String, textHash: Int) -> (status: MessageStatus, string: String?, stringLocation: SourceLocation?) {
-        if isCompacted {
-            guard let c = compactEntry(key) else { return (.missing, nil, nil) }
-            let string = string(of: c)
-            let status = Self.status(fuzzy: c.fuzzy, current: c.idHash == textHash, string: string)
-            return (status, string, SourceLocation(path: file.path, line: Int(c.stringLine), column: Int(c.stringColumn)))
-        }
+        if isCompacted { return lookup(found: compactEntry(key), textHash: textHash) }
         guard let index = byKey[key] else { return (.missing, nil, nil) }
         let e = file.entries[index]
         let status = Self.status(fuzzy: e.isFuzzy, current: e.id == sourceText, string: e.string)
