@@ -72,7 +72,7 @@ func withByteLines<R>(_ bytes: [UInt8], _ body: (ByteLines) -> R) -> R {
     bytes.withUnsafeBufferPointer { body(ByteLines($0)) }
 }
 
-/// The lines of a page's bytes, found one at a time (`memchr`). An array of them took 32 bytes a
+/// The lines of a page's bytes, found one at a time (the memchr helper). An array of them took 32 bytes a
 /// line, tens of MB for the man pages of 100k rows, and a sixth of a large build's page faults.
 struct ByteLines: Sequence, IteratorProtocol {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -83,9 +83,7 @@ struct ByteLines: Sequence, IteratorProtocol {
 
     mutating func next() -> ByteLine? {
         guard !done else { return nil }
-        let end = bytes.baseAddress.flatMap { base in
-            memchr(base + start, 0x0A, bytes.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
-        } ?? bytes.count
+        let end = bytes[start...].firstIndex(of: 0x0A, from: start) ?? bytes.count
         let line = bytes[start..<end]
         if end >= bytes.count { done = true } else { start = end + 1 }
         return line
