@@ -91,6 +91,16 @@ public enum FilePaths {
         return bytes.count > limit ? .tooLarge(bytes.count) : .bytes(bytes)
     }
 
+    /// Whether the file at `path` holds exactly `bytes`: read with `readBytes` (not past their
+    /// count) and compared with memcmp. A rebuild compares every page it made with the one on disk;
+    /// FileManager's `Data` compared through the generic `elementsEqual`, a byte at a time through
+    /// Data's iterator, took 9 % of the CPU of the 50-document set's rebuild after one locale's edit.
+    public static func holds(_ bytes: UnsafeBufferPointer<UInt8>, at path: String) -> Bool {
+        guard case .bytes(let old) = readBytes(path, limit: bytes.count), old.count == bytes.count else { return false }
+        guard let expected = bytes.baseAddress else { return true }  // both empty
+        return old.withUnsafeBufferPointer { memcmp($0.baseAddress!, expected, bytes.count) == 0 }
+    }
+
     /// The size of a regular file, or nil.
     public static func size(_ path: String) -> Int? {
         var info = stat()

@@ -179,8 +179,8 @@ public final class StagingWriter: OutputSink, @unchecked Sendable {  // mutable 
         let same = try file.bytes.withUnsafeBufferPointer { bytes -> Bool in
             if existing.contains(file.path) {
                 let current = currentPath + "/" + file.path
-                if let size = FilePaths.size(current), size == bytes.count,
-                   let old = FileManager.default.contents(atPath: current), old.elementsEqual(bytes), link(current, target) == 0 {
+                if let size = FilePaths.size(current), size == bytes.count, FilePaths.holds(bytes, at: current),
+                   link(current, target) == 0 {
                     return true
                 }
             }

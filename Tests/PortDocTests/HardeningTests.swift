@@ -374,6 +374,32 @@ struct FileReadingTests {
         #expect(String(decoding: status, as: UTF8.self).contains("VmRSS:") && status.last == 0x0A)
         guard case .tooLarge = FilePaths.readBytes("/proc/self/status", limit: 100) else { Issue.record("over the limit, read"); return }
     }
+
+    /// A rebuild keeps a page whose bytes are on disk already: equal bytes only, whatever differs.
+    @Test func holdsComparesEveryByte() throws {
+        let dir = HardeningTests.temporary("holds")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func holds(_ bytes: [UInt8], _ path: String) -> Bool { bytes.withUnsafeBufferPointer { FilePaths.holds($0, at: path) } }
+        var random = SystemRandomNumberGenerator()
+        for size in [0, 1, 7, 4096, 70_001] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let path = dir.appendingPathComponent("f\(size)").path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(holds(bytes, path), "\(size)")
+            #expect(!holds(bytes + [0], path), "\(size): one byte more")
+            if size > 0 {
+                #expect(!holds(Array(bytes.dropLast()), path), "\(size): one byte less")
+                for position in [0, size / 2, size - 1] {
+                    var changed = bytes
+                    changed[position] ^= 1 << UInt8.random(in: 0...7, using: &random)
+                    #expect(!holds(changed, path), "\(size): byte \(position) differs")
+                }
+            }
+        }
+        #expect(!holds([], dir.appendingPathComponent("missing").path))
+        #expect(!holds([], dir.path))
+    }
 }
 
 /// Pages are rendered into buffers with room for the size their document's page had before.
