@@ -51,9 +51,14 @@ $(STATIC_PC): Makefile
 	    $$pc $$pc "$$(pkg-config --modversion $$pc)" $@/lib "$$libs" "$$(pkg-config --cflags $$pc)" > $@/$$pc.pc; \
 	done
 
+# Stops the build when a release program still needs libxml2 or libyaml as a shared library.
+CHECK_STATIC = @! readelf -d $(1) | grep -E 'NEEDED.*lib(xml2|yaml)' || { echo "make: $(1) still loads the libraries above; they were meant to be linked from $(STATIC_PC)" >&2; exit 1; }
+
 build: deps $(STATIC_PC)
 	$(RELEASE) --product portdoc
 	$(RELEASE) --product portdoc-serve
+	$(call CHECK_STATIC,.build/release/portdoc)
+	$(call CHECK_STATIC,.build/release/portdoc-serve)
 
 docs: build
 	.build/release/portdoc build
@@ -106,6 +111,7 @@ bench-deps: deps
 # Side-by-side benchmark against Hugo, pandoc and xmllint; writes BENCHMARKS.md.
 bench: bench-deps $(STATIC_PC)
 	$(RELEASE) --product portdoc
+	$(call CHECK_STATIC,.build/release/portdoc)
 	python3 Tests/Benchmarks/bench.py
 
 # PNG previews of the network diagram, one per locale, for the README (rendered from Output/).
