@@ -7,9 +7,12 @@ SWIFT ?= swift
 # diagram label fits its box: Debian's Python with Pillow and the fonts a reader's browser uses for
 # the diagram's Helvetica (Liberation Sans), Japanese (IPAGothic) and Arabic (DejaVu Sans);
 # librsvg2-bin renders the diagram previews (make diagrams); libcurl4-openssl-dev links
-# portdoc-serve statically (FlyingFox brings Foundation's networking, which uses libcurl).
+# portdoc-serve statically (FlyingFox brings Foundation's networking, which uses libcurl);
+# zlib1g-dev and liblzma-dev ship the archives of libxml2's zlib and liblzma, which the release
+# programs link statically (libxml2-dev brings libicu-dev, ICU's archives, itself).
 APT_PACKAGES := libxml2-dev libyaml-dev w3c-sgml-lib mandoc groff-base gettext cmark-gfm pkg-config graphviz libxml2-utils \
-	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin libcurl4-openssl-dev
+	python3 python3-pil fonts-liberation2 fonts-ipafont-gothic fonts-dejavu-core librsvg2-bin libcurl4-openssl-dev \
+	zlib1g-dev liblzma-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps bench-deps browser-deps browser-test screenshots build docs test bench check validate clean diagrams man1 install install-files uninstall
@@ -43,8 +46,8 @@ $(STATIC_PC): Makefile
 	  dirs="$$(pkg-config --libs-only-L --static $$pc | sed 's/-L//g') $$(pkg-config --variable=libdir $$pc)"; libs=""; \
 	  for l in $$(pkg-config --libs-only-l --static $$pc | sed 's/-l//g'); do \
 	    case $$l in m|dl|pthread|rt|c) libs="$$libs -l$$l"; continue;; esac; \
-	    a=$$(for d in $$dirs; do test -f $$d/lib$$l.a && echo $$d/lib$$l.a && break; done); \
-	    test -n "$$a" || { echo "make: lib$$l.a, which $$pc needs, is not in $$dirs (its -dev package ships it)" >&2; exit 1; }; \
+	    a=$$(for d in $$dirs; do if test -f $$d/lib$$l.a; then echo $$d/lib$$l.a; break; fi; done); \
+	    test -n "$$a" || { echo "make: lib$$l.a, which $$pc needs, is not in '$$(echo $$dirs)' (its -dev package ships it)" >&2; exit 1; }; \
 	    ln -sf $$a $@/lib/; libs="$$libs -l$$l"; \
 	  done; \
 	  printf 'Name: %s\nDescription: %s from its static archives (make build)\nVersion: %s\nLibs: -L%s%s\nCflags: %s\n' \
