@@ -40,7 +40,7 @@ STATIC := --static-swift-stdlib
 STATIC_PC := $(CURDIR)/.build/static-pc
 RELEASE := PKG_CONFIG_PATH=$(STATIC_PC) $(SWIFT) build -c release $(STATIC)
 
-$(STATIC_PC): Makefile
+$(STATIC_PC): Makefile | deps
 	@set -e; rm -rf $@; mkdir -p $@/lib; \
 	for pc in libxml-2.0 yaml-0.1; do \
 	  dirs="$$(pkg-config --libs-only-L --static $$pc | sed 's/-L//g') $$(pkg-config --variable=libdir $$pc)"; libs=""; \
