@@ -83,8 +83,12 @@ public struct Translation: Sendable {
 
         subscript(key: String) -> Compact? { place[key].map { entries[$0] } }
 
-        /// Where `key`'s entry stands in `entries`.
-        func index(of key: String) -> Int? { place[key] }
+        /// Where `key`'s entry stands in `entries`, trying `guess` first (as `SourceText.index(of:guess:)`
+        /// does; a table holds each key once, so the guess needs no check for repeats).
+        func index(of key: String, guess: Int) -> Int? {
+            if guess >= 0, guess < keys.count, keys[guess] == key { return guess }
+            return place[key]
+        }
 
         /// Adds `entry` unless `key` has one already; then that earlier entry is returned and kept.
         mutating func add(_ entry: Compact, for key: String) -> Compact? {
@@ -155,14 +159,7 @@ public struct Translation: Sendable {
         // The PO file's next entry is tried first; a key found elsewhere moves the walk there.
         var next = 0
         copy.bySource = source.entries.map { entry in
-            let found: Int
-            if next < compact.keys.count, compact.keys[next] == entry.key {
-                found = next
-            } else if let index = compact.index(of: entry.key) {
-                found = index
-            } else {
-                return nil
-            }
+            guard let found = compact.index(of: entry.key, guess: next) else { return nil }
             next = found + 1
             var c = compact.entries[found]
             if let pendingIDs {
